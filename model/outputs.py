@@ -1,0 +1,170 @@
+"""Outputs, declared once with label and unit: the monthly series, the per-run outcomes and the event log.
+
+Plots and tables take their labels from here. The model fills a :class:`Recorder` each month; the per-run
+outcomes are computed from the model at the end by :func:`summarise`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .scenario import format_month
+
+if TYPE_CHECKING:
+    from .model import LiptakoModel
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One declared output: its name, a label for plots and tables, and its unit."""
+
+    name: str
+    label: str
+    unit: str
+
+
+# Per state, per month (columns "<name>.<ISO>").
+STATE_SERIES: tuple[Output, ...] = (
+    Output("legitimacy", "Legitimacy", "0-1"),
+    Output("cohesion", "Army cohesion", "0-1"),
+    Output("coup_risk", "Coup risk", "per month"),
+    Output("alignment", "Alignment", "-1 West .. +1 sovereigntist"),
+    Output("territory", "Territory contested", "share"),
+    Output("deaths", "Conflict deaths", "per month"),
+    Output("displaced", "Internally displaced", "persons"),
+    Output("fighters", "Armed-group fighters", "fighters"),
+    Output("troops_home", "Troops at home", "troops"),
+    Output("troops_abroad", "Troops abroad", "troops"),
+    Output("readiness", "Readiness", "0-1"),
+    Output("funding_total", "Funding received", "USD M per month"),
+)
+# Per funding source and state, per month (columns "funding.<SOURCE>.<ISO>").
+FUNDING = Output("funding", "Funding by source", "USD M per month")
+# Per bloc, per month (columns "members.<BLOC>").
+BLOC_SERIES: tuple[Output, ...] = (Output("members", "Members", "states"),)
+
+# Per run (the keys of the summary; per-state ones are "<name>.<ISO>").
+RUN_OUTCOMES: tuple[Output, ...] = (
+    Output("survival_months", "Alliance survival", "months (censored at the horizon)"),
+    Output("dissolved", "Alliance dissolved", "0/1"),
+    Output("members_end", "Members at the end", "states"),
+    Output("first_exit_month", "Months to the first exit", "months (-1: none)"),
+    Output("coup_attempts", "Coup attempts", "attempts"),
+    Output("coup_successes", "Successful coups", "coups"),
+    Output("coup_attempt_rate", "Coup attempts per junta-year", "per year"),
+    Output("coup_success_share", "Share of attempts that succeed", "share"),
+    Output("calls_for_help", "Calls for help", "calls"),
+    Output("responses", "Allies' answers to calls", "answers"),
+    Output("responses_honoured", "Answers that honoured the call", "answers"),
+    Output("honour_rate", "Honour rate", "share of answers"),
+    Output("focal_honour_rate", "Honour rate within the alliance", "share of answers"),
+    Output("ecowas_exits", "States leaving ECOWAS", "states"),
+    Output("peak_territory", "Peak territory contested (focal members)", "share"),
+    Output("peak_territory_coastal", "Peak territory contested (coastal states)", "share"),
+    Output("total_deaths", "Conflict deaths", "deaths"),
+    Output("displaced_end", "Internally displaced at the end", "persons"),
+    Output("nonwestern_funding_share", "Funding from non-Western partners", "share of partner funding"),
+)
+PER_STATE_OUTCOMES = ("coup_attempts", "coup_successes")
+
+LABELS: dict[str, Output] = {o.name: o for o in (*STATE_SERIES, FUNDING, *BLOC_SERIES, *RUN_OUTCOMES)}
+
+
+class Recorder:
+    """Collects one row per month of every declared series into preallocated arrays (phase 9)."""
+
+    def __init__(self, model: LiptakoModel) -> None:
+        self.model = model
+        self.sources = model.funding_sources
+        states = model.states
+        self.columns: list[str] = ["month", "date"]
+        self.columns += [f"members.{b}" for b in model.blocs]
+        self.columns += [f"{o.name}.{s.iso3}" for o in STATE_SERIES for s in states]
+        self.columns += [f"funding.{src}.{s.iso3}" for src in self.sources for s in states]
+        self._getters: list[Callable] = [
+            lambda s: s.regime.legitimacy, lambda s: s.regime.cohesion, lambda s: s.regime.coup_risk,
+            lambda s: s.regime.alignment, lambda s: s.territory, lambda s: s.deaths, lambda s: s.displaced,
+            lambda s: s.fighters, lambda s: s.troops_home, lambda s: s.troops_abroad, lambda s: s.readiness,
+            lambda s: s.funds,
+        ]
+        assert len(self._getters) == len(STATE_SERIES)
+        self.values = np.zeros((max(model.spec.months, 12), len(self.columns) - 2))
+        self.rows = 0
+
+    def record(self) -> None:
+        """Store this month's row."""
+        m = self.model
+        row = [len(b.members) for b in m.blocs.values()]
+        states = m.states
+        for get in self._getters:
+            row += [get(s) for s in states]
+        for src in self.sources:
+            row += [s.funding.get(src, 0.0) for s in states]
+        if self.rows == len(self.values):  # stepping past the horizon (e.g. in the app)
+            self.values = np.vstack([self.values, np.zeros_like(self.values[:12])])
+        self.values[self.rows] = row
+        self.rows += 1
+
+    def frame(self) -> pd.DataFrame:
+        """The monthly series as a DataFrame, one row per month (``month`` counts from 0, ``date`` YYYY-MM)."""
+        start = self.model.spec.start
+        data = pd.DataFrame(self.values[: self.rows], columns=self.columns[2:])
+        data.insert(0, "date", [format_month(start + i) for i in range(self.rows)])
+        data.insert(0, "month", np.arange(self.rows))
+        return data
+
+
+def summarise(model: LiptakoModel) -> dict[str, float | int]:
+    """The per-run outcomes as a flat dict of scalars (per-state counts under ``<name>.<ISO>``)."""
+    focal = model.blocs[model.spec.scenario.focal_bloc]
+    months = model.steps
+    states = model.states
+    attempts = sum(s.coup_attempts for s in states)
+    successes = sum(s.coup_successes for s in states)
+    values = model.recorder.values[: model.recorder.rows]
+    cols = model.recorder.columns[2:]
+    index = {c: i for i, c in enumerate(cols)}
+
+    def peak(isos: list[str]) -> float:
+        if not isos or not len(values):
+            return 0.0
+        return float(values[:, [index[f"territory.{i}"] for i in isos]].max())
+
+    partner_money = {pid: 0.0 for pid in model.partners}
+    for pid in model.partners:
+        cols_p = [index[f"funding.{pid}.{s.iso3}"] for s in states]
+        partner_money[pid] = float(values[:, cols_p].sum()) if len(values) else 0.0
+    partner_total = sum(partner_money.values())
+    nonwestern = sum(v for pid, v in partner_money.items() if not model.partners[pid].western)
+    first_exit = model.first_exit
+    out: dict[str, float | int] = {
+        "survival_months": focal.dissolved_month - model.spec.start if focal.dissolved else months,
+        "dissolved": int(focal.dissolved),
+        "members_end": len(focal.members),
+        "first_exit_month": first_exit[1] - model.spec.start if first_exit else -1,
+        "coup_attempts": attempts,
+        "coup_successes": successes,
+        "coup_attempt_rate": model.junta_attempts / model.junta_months * 12 if model.junta_months else 0.0,
+        "coup_success_share": successes / attempts if attempts else float("nan"),
+        "calls_for_help": model.calls_made,
+        "responses": model.responses,
+        "responses_honoured": model.responses_honoured,
+        "honour_rate": model.responses_honoured / model.responses if model.responses else float("nan"),
+        "focal_honour_rate": (model.focal_honoured / model.focal_responses if model.focal_responses
+                              else float("nan")),
+        "ecowas_exits": len(model.ecowas_exits),
+        "peak_territory": peak(sorted(focal.members | focal.former_members)),
+        "peak_territory_coastal": peak([s.iso3 for s in states if s.coastal]),
+        "total_deaths": float(sum(s.deaths_total for s in states)),
+        "displaced_end": float(sum(s.displaced for s in states)),
+        "nonwestern_funding_share": nonwestern / partner_total if partner_total else 0.0,
+    }
+    for s in states:
+        out[f"coup_attempts.{s.iso3}"] = s.coup_attempts
+        out[f"coup_successes.{s.iso3}"] = s.coup_successes
+    return out

@@ -1,0 +1,405 @@
+"""The parameter registry: every behavioural parameter of Liptako, once, with unit, range, meaning and source.
+
+Rules read parameters only through a :class:`Parameters` object built from this registry (never a module
+constant), so that a scenario's ``[parameters]`` table, ``liptako run --set`` and sweeps all reach them.
+Sources cite ``calibration.md`` where a figure comes from there; "modelling assumption" marks a value chosen
+by us, often tuned so that the baseline's emergent rates land in calibration.md's bands (see docs/calibration.md).
+
+Actors' initial values (populations, budgets, troops, who belongs to which bloc) are not parameters: they are
+data in the scenario files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+ASSUMPTION = "modelling assumption"
+CALIBRATED = "modelling assumption, tuned so the baseline lands in calibration.md's bands (docs/calibration.md)"
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One registry entry: a named number with its default, unit, valid range, meaning and source."""
+
+    name: str
+    default: float
+    unit: str
+    low: float
+    high: float
+    description: str
+    source: str
+    group: str
+    integer: bool = False
+
+    def as_dict(self) -> dict:
+        """The entry as a plain dict with the keys of ``liptako params --json``."""
+        return {
+            "name": self.name,
+            "default": self.default,
+            "unit": self.unit,
+            "low": self.low,
+            "high": self.high,
+            "description": self.description,
+            "source": self.source,
+            "group": self.group,
+            "integer": self.integer,
+        }
+
+
+def _p(name, default, unit, low, high, description, source=ASSUMPTION, *, group, integer=False):
+    return Parameter(name, default, unit, low, high, description, source, group, integer)
+
+
+_FUNDING = "funding"
+_INSURGENCY = "insurgency"
+_DEFENCE = "mutual defence"
+_LEGITIMACY = "legitimacy"
+_COHESION = "cohesion"
+_COUPS = "coups"
+_MEMBERSHIP = "membership"
+_PARTNERS = "partners"
+
+REGISTRY: tuple[Parameter, ...] = (
+    # --- 2. Funding and readiness -------------------------------------------------------------------------
+    _p("upkeep_ratio", 1.3, "ratio", 0.2, 5.0,
+       "Cost of keeping a state's whole army fully ready, relative to its domestic defence budget at the "
+       "start; it fixes each state's cost per soldier-month, and readiness = funds / upkeep.",
+       "modelling assumption: armies run short of funds (underequipped, unpaid), so domestic budgets cover "
+       "about 3/4 of full readiness; SIPRI 2023 budgets over force sizes give 1,700-5,500 USD per "
+       "soldier-month (calibration.md)", group=_FUNDING),
+    _p("auxiliary_cost_share", 0.25, "fraction", 0.0, 1.0,
+       "Cost of one auxiliary (e.g. Burkina Faso's VDP volunteers) relative to a soldier.", group=_FUNDING),
+    _p("auxiliary_effectiveness", 0.4, "fraction", 0.0, 1.0,
+       "Fighting weight of one auxiliary relative to a soldier.", group=_FUNDING),
+    _p("unpaid_threshold", 0.7, "fraction", 0.0, 1.0,
+       "Readiness below which the army counts as unpaid that month (arrears, missing supplies).",
+       group=_FUNDING),
+    _p("sanction_revenue_loss", 0.25, "fraction", 0.0, 1.0,
+       "Share of domestic defence revenue lost while under bloc sanctions (border closure, frozen assets).",
+       "modelling assumption; ECOWAS's 2023 sanctions on Niger closed borders and froze assets "
+       "(calibration.md: 'uncharacteristically strong')", group=_FUNDING),
+    _p("corridor_relief", 0.5, "fraction", 0.0, 1.0,
+       "Share of sanction losses that allies bound by a non-aggression and no-blockade clause (AES Charter "
+       "Art. 8) offset by keeping their roads and ports open.",
+       "modelling assumption; Charter Art. 8 (calibration.md)", group=_FUNDING),
+    _p("trade_loss_on_exit", 0.03, "fraction", 0.0, 0.5,
+       "Share of domestic revenue lost after leaving a free-movement bloc (ECOWAS's trade and mobility).",
+       group=_FUNDING),
+    # --- Partners ------------------------------------------------------------------------------------------
+    _p("alignment_reward", 2.0, "exponent", 0.0, 6.0,
+       "How strongly partners favour aligned recipients: weight = alignment match to this power.",
+       group=_PARTNERS),
+    _p("need_weight", 1.0, "1", 0.0, 5.0,
+       "How strongly partners favour needy recipients: weight x (1 + this x territory contested).",
+       group=_PARTNERS),
+    _p("brand_bonus", 0.5, "1", 0.0, 3.0,
+       "Extra weight a partner gives a member of a bloc that shares its orientation: the alliance as a "
+       "'shell' or 'brand' for attracting funding.",
+       "modelling assumption; seed article ('a kind of shell or brand for attracting international "
+       "security funding from non-Western partners')", group=_PARTNERS),
+    _p("expel_threshold", 0.5, "alignment", 0.0, 1.0,
+       "A junta whose alignment exceeds this may expel partners of the opposite orientation.",
+       "modelling assumption; France was ordered out of Mali (2022), Burkina Faso (2023) and Niger (2023) "
+       "by sovereigntist juntas (calibration.md)", group=_PARTNERS),
+    _p("expel_rate", 0.15, "per month", 0.0, 1.0,
+       "Monthly probability that such a junta expels one such partner.", group=_PARTNERS),
+    _p("invite_rate", 0.05, "per month", 0.0, 1.0,
+       "Monthly probability that a junta aligned with a security partner invites its forces in "
+       "(Wagner, later Africa Corps).",
+       "modelling assumption; Wagner in Mali since late 2021 (calibration.md)", group=_PARTNERS),
+    _p("deployment_size", 500.0, "personnel", 0.0, 5000.0,
+       "Security personnel a partner sends when invited (bounded by its pool).",
+       "modelling assumption; Wagner in Mali ~1,000-1,500 (calibration.md, approximate)", group=_PARTNERS),
+    _p("security_support", 0.15, "per 1,000 personnel", 0.0, 2.0,
+       "Relative gain in state capacity per 1,000 partner security personnel deployed.", group=_PARTNERS),
+    _p("protection_per_1000", 0.3, "per 1,000 personnel", 0.0, 2.0,
+       "Regime protection per 1,000 patron security personnel (guards against coups).", group=_PARTNERS),
+    _p("protection_max", 0.6, "fraction", 0.0, 1.0,
+       "Upper bound on a patron's regime protection.", group=_PARTNERS),
+    _p("aid_suspension_months", 12.0, "months", 0.0, 120.0,
+       "Months a conditional partner suspends aid after a coup that brings a Western-leaning junta to power "
+       "(for a sovereigntist junta the suspension lasts while it stays so).", group=_PARTNERS, integer=True),
+    # --- 3. Insurgency -------------------------------------------------------------------------------------
+    _p("force_multiplier", 4.0, "soldiers per fighter", 0.5, 20.0,
+       "Weight of one insurgent fighter against one soldier (asymmetric warfare).", CALIBRATED,
+       group=_INSURGENCY),
+    _p("territory_growth", 0.05, "per month", 0.0, 0.5,
+       "Rate at which armed groups gain territory when they hold the balance of force (g).", CALIBRATED,
+       group=_INSURGENCY),
+    _p("territory_rollback", 0.03, "per month", 0.0, 0.5,
+       "Rate at which state forces retake territory when they hold the balance of force (r).", CALIBRATED,
+       group=_INSURGENCY),
+    _p("spillover", 0.02, "per month", 0.0, 0.2,
+       "Rate at which contested territory spills across a border, per unit of a neighbour's contested share "
+       "weighted by the armed groups' share of force there (s).",
+       "modelling assumption; the spread of jihadist violence to Benin, Togo and Ghana (seed article)",
+       group=_INSURGENCY),
+    _p("common_space_effect", 0.3, "fraction", 0.0, 1.0,
+       "Reduction of spillover between members of a bloc with a mutual-defence clause, for joint "
+       "counter-terrorism in the common space (AES Charter Art. 4), scaled by the clause's strength.",
+       "modelling assumption; Charter Art. 4 (calibration.md)", group=_INSURGENCY),
+    _p("recruitment", 0.08, "per month", 0.0, 0.3,
+       "Monthly growth of an armed group's fighters at full grievance (hardship x (1 - legitimacy)).",
+       "modelling assumption; grievance after Epstein 2002 (calibration.md)", group=_INSURGENCY),
+    _p("attrition", 0.025, "per month", 0.0, 0.3,
+       "Monthly share of fighters lost when state forces hold the balance of force.", group=_INSURGENCY),
+    _p("fighter_spread", 0.01, "per month", 0.0, 0.2,
+       "Monthly share of fighters that move across a border toward weaker neighbours.", group=_INSURGENCY),
+    _p("fighters_per_million", 1500.0, "fighters per million people", 10.0, 20000.0,
+       "Ceiling on an armed group's fighters in a state, per million inhabitants.", group=_INSURGENCY),
+    _p("lethality", 0.1, "deaths per combatant-month", 0.0, 1.0,
+       "Conflict deaths per combatant per month at the most contested point (T = 1/2 gives T(1-T) = 1/4).",
+       "calibrated to 11,643 deaths in the Sahel in 2023 (Africa Center/ACLED, calibration.md)",
+       group=_INSURGENCY),
+    _p("displaced_per_death", 20.0, "persons", 0.0, 500.0,
+       "People displaced per conflict death.", group=_INSURGENCY),
+    _p("displaced_per_territory", 0.5, "fraction", 0.0, 1.0,
+       "Share of the population of newly contested territory that flees.", group=_INSURGENCY),
+    _p("return_rate", 0.01, "per month", 0.0, 0.2,
+       "Monthly share of the displaced who return home, scaled by the share of territory not contested.",
+       group=_INSURGENCY),
+    _p("offensive_rate", 0.12, "per month", 0.0, 1.0,
+       "Monthly probability of a major offensive where armed groups hold the whole balance of force "
+       "(scaled by their share of it).", CALIBRATED, group=_INSURGENCY),
+    _p("offensive_territory", 0.03, "fraction", 0.0, 0.3,
+       "Share of territory that changes hands in a major offensive or an external intervention's month.",
+       group=_INSURGENCY),
+    _p("intervention_rate", 0.01, "per month", 0.0, 1.0,
+       "Monthly probability, per unit of a bloc's intervention threat, that it intervenes militarily in a "
+       "state it sanctions.",
+       "modelling assumption; ECOWAS activated its standby force against Niger in Aug 2023 but did not "
+       "intervene (calibration.md)", group=_INSURGENCY),
+    _p("intervention_months", 6.0, "months", 1.0, 36.0,
+       "Duration of an external military intervention.", group=_INSURGENCY, integer=True),
+    # --- 4-5. Calls for help and responses ---------------------------------------------------------------
+    _p("honour_intercept", -3.0, "log-odds", -6.0, 6.0,
+       "Baseline log-odds that an ally honours a call for help.", CALIBRATED, group=_DEFENCE),
+    _p("honour_commitment", 3.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of the ally's commitment to the bloc on honouring.", CALIBRATED, group=_DEFENCE),
+    _p("honour_home_threat", 2.5, "log-odds per unit", 0.0, 10.0,
+       "Effect of the ally's own territory contested (security at home) against honouring.", group=_DEFENCE),
+    _p("honour_reciprocity", 1.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of the requester's record of honouring the ally's calls.",
+       "modelling assumption; reciprocity in alliance reliability (Leeds, Long & Mitchell 2000)",
+       group=_DEFENCE),
+    _p("honour_readiness", 2.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of the ally's readiness (funds over upkeep) on honouring: an unfunded army cannot go.",
+       "modelling assumption; seed article ('if the AES cannot attract external funding, its efforts to "
+       "mutualize defence commitments may not be realizable')", group=_DEFENCE),
+    _p("deployment_share", 0.05, "fraction", 0.0, 0.5,
+       "Share of its troops at home an ally sends when it honours a call.", group=_DEFENCE),
+    _p("deployment_months", 6.0, "months", 1.0, 36.0,
+       "How long a deployment in answer to a call lasts.", group=_DEFENCE, integer=True),
+    _p("deployment_cost", 1.5, "multiple of upkeep", 1.0, 5.0,
+       "Cost of a soldier abroad relative to one at home, paid by the sender.", group=_DEFENCE),
+    _p("ally_aid_share", 0.02, "fraction", 0.0, 0.3,
+       "Share of its monthly funds an honouring ally sends as money for the deployment's duration.",
+       group=_DEFENCE),
+    # --- 6. Legitimacy -------------------------------------------------------------------------------------
+    _p("legitimacy_intercept", 0.6, "log-odds", -5.0, 5.0,
+       "Log-odds of the legitimacy target with no insecurity, rally, sanctions or broken promises.",
+       CALIBRATED, group=_LEGITIMACY),
+    _p("legitimacy_territory", 1.5, "log-odds per unit", 0.0, 10.0,
+       "Loss of legitimacy target per unit of territory contested.", group=_LEGITIMACY),
+    _p("legitimacy_trend", 8.0, "log-odds per unit", 0.0, 50.0,
+       "Loss of legitimacy target per unit rise of territory contested over the past 12 months.",
+       "modelling assumption; after Epstein 2002, a sudden loss weighs more than a gradual one "
+       "(calibration.md)", group=_LEGITIMACY),
+    _p("legitimacy_deaths", 0.15, "log-odds per death/100k/month", 0.0, 5.0,
+       "Loss of legitimacy target per monthly conflict death per 100,000 inhabitants.", group=_LEGITIMACY),
+    _p("legitimacy_rally", 1.5, "log-odds per unit", 0.0, 10.0,
+       "Gain of legitimacy target from the sovereigntist rally (against France and ECOWAS).",
+       "modelling assumption; 'real popular frustration with the failures of international intervention' "
+       "(seed article)", group=_LEGITIMACY),
+    _p("legitimacy_sanctions", 0.8, "log-odds", 0.0, 5.0,
+       "Loss of legitimacy target while under sanctions (economic pain).", group=_LEGITIMACY),
+    _p("legitimacy_help", 0.5, "log-odds per unit", 0.0, 5.0,
+       "Gain of legitimacy target from allied help received in the past year (share of calls answered).",
+       group=_LEGITIMACY),
+    _p("legitimacy_overdue", 0.6, "log-odds per year", 0.0, 5.0,
+       "Loss of legitimacy target per year a promised transition to civilian rule is overdue (capped at 3).",
+       group=_LEGITIMACY),
+    _p("legitimacy_adjustment", 0.1, "per month", 0.01, 1.0,
+       "Share of the gap to its target that legitimacy closes each month.", group=_LEGITIMACY),
+    _p("rally_half_life", 12.0, "months", 1.0, 120.0,
+       "Half-life of the sovereigntist rally.", group=_LEGITIMACY),
+    _p("rally_jump", 0.4, "fraction", 0.0, 1.0,
+       "Rise of the rally at an anti-French or anti-ECOWAS moment (expulsion, sanctions, intervention).",
+       group=_LEGITIMACY),
+    _p("honeymoon_legitimacy", 0.65, "fraction", 0.0, 1.0,
+       "Legitimacy of a junta on the day it takes power.",
+       "modelling assumption; coups in Mali, Burkina Faso and Niger drew popular support (seed article)",
+       group=_LEGITIMACY),
+    _p("transition_months", 24.0, "months", 0.0, 120.0,
+       "Months a new junta promises until a transition to civilian rule.", group=_LEGITIMACY, integer=True),
+    # --- Cohesion ------------------------------------------------------------------------------------------
+    _p("cohesion_base", 0.75, "fraction", 0.0, 1.0,
+       "Cohesion target of an army at peace with itself: paid, at home, with a legitimate government.",
+       group=_COHESION),
+    _p("cohesion_deployment_strain", 2.0, "per share abroad", 0.0, 20.0,
+       "Fall of the cohesion target per unit share of the army deployed abroad.",
+       "modelling assumption; seed article ('even small deployments of troops overseas place strain on "
+       "the capacities of armies like Burkina Faso's, and cause dissidence within the ranks')",
+       group=_COHESION),
+    _p("cohesion_unpaid_strain", 0.3, "per year unpaid", 0.0, 2.0,
+       "Fall of the cohesion target per year of unpaid months (counted over the last 12).", group=_COHESION),
+    _p("cohesion_legitimacy", 0.3, "per unit", 0.0, 2.0,
+       "Effect of the regime's legitimacy (around 1/2) on its army's cohesion target.", group=_COHESION),
+    _p("cohesion_protection", 0.2, "per unit", 0.0, 2.0,
+       "Rise of the cohesion target with a patron's protection.", group=_COHESION),
+    _p("cohesion_adjustment", 0.1, "per month", 0.01, 1.0,
+       "Share of the gap to its target that cohesion closes each month.", group=_COHESION),
+    _p("coup_attempt_shock", 0.1, "fraction", 0.0, 1.0,
+       "Fall of cohesion after any coup attempt (split ranks, purges).", group=_COHESION),
+    # --- 7. Coups ------------------------------------------------------------------------------------------
+    _p("coup_base_hazard", 0.012, "per month", 0.0, 0.2,
+       "Monthly coup-attempt hazard of a regime at the reference legitimacy and cohesion, with no coup trap.",
+       "calibrated so the baseline's juntas attempt 0.15-0.35 coups a year (calibration.md, targets)",
+       group=_COUPS),
+    _p("coup_legitimacy_effect", 3.0, "log-hazard per unit", 0.0, 10.0,
+       "Rise of log-hazard per unit of legitimacy below the reference.", group=_COUPS),
+    _p("coup_cohesion_effect", 3.0, "log-hazard per unit", 0.0, 10.0,
+       "Rise of log-hazard per unit of cohesion below the reference.", group=_COUPS),
+    _p("coup_deployment_effect", 5.0, "log-hazard per share abroad", 0.0, 30.0,
+       "Rise of log-hazard per unit share of the army abroad.",
+       "modelling assumption; seed article (deployments cause dissidence within the ranks)", group=_COUPS),
+    _p("coup_unpaid_effect", 1.0, "log-hazard per year unpaid", 0.0, 5.0,
+       "Rise of log-hazard per year of unpaid months (counted over the last 12).", group=_COUPS),
+    _p("legitimacy_reference", 0.5, "fraction", 0.0, 1.0,
+       "Legitimacy at which the hazard equals the base hazard.", group=_COUPS),
+    _p("cohesion_reference", 0.7, "fraction", 0.0, 1.0,
+       "Cohesion at which the hazard equals the base hazard.", group=_COUPS),
+    _p("coup_trap_multiplier", 2.0, "ratio", 1.0, 6.0,
+       "Multiplier of the hazard just after a coup attempt (the coup trap), m in 1 + (m - 1) exp(-t/tau).",
+       "Ulfelder (~2012); Londregan & Poole 1990: an attempt in the past five years roughly doubles the risk "
+       "(calibration.md)", group=_COUPS),
+    _p("coup_trap_months", 30.0, "months", 1.0, 240.0,
+       "Decay time tau of the coup trap.",
+       "modelling assumption; with tau = 30 the trap has mostly faded after five years (Ulfelder ~2012)",
+       group=_COUPS),
+    _p("civilian_hazard_factor", 0.4, "ratio", 0.0, 2.0,
+       "Hazard of a civilian government relative to a junta with the same legitimacy and cohesion.",
+       "modelling assumption; regimes that survive their first years become self-enforcing (Little 2017)",
+       group=_COUPS),
+    _p("coup_contagion", 0.0, "log-hazard", 0.0, 3.0,
+       "Rise of log-hazard in the months after a successful coup in a neighbouring state (decays with the "
+       "coup trap's time).",
+       "Miller, Joseph & Ohl 2018: weak or none in robust tests, hence 0 (calibration.md)", group=_COUPS),
+    _p("coup_success_intercept", -1.4, "log-odds", -6.0, 6.0,
+       "Log-odds that an attempt succeeds against a fully cohesive, fully legitimate, unprotected regime.",
+       "calibrated so about half of attempts succeed: Powell & Thyne 106 of 214 in Africa (calibration.md)",
+       group=_COUPS),
+    _p("coup_success_cohesion", 2.0, "log-odds per unit", 0.0, 10.0,
+       "Rise of the success log-odds per unit of lost cohesion (1 - K).", group=_COUPS),
+    _p("coup_success_legitimacy", 2.0, "log-odds per unit", 0.0, 10.0,
+       "Rise of the success log-odds per unit of lost legitimacy (1 - L).", group=_COUPS),
+    _p("coup_success_protection", 3.0, "log-odds per unit", 0.0, 10.0,
+       "Fall of the success log-odds per unit of a patron's protection.", group=_COUPS),
+    _p("alignment_drift", 0.2, "alignment", 0.0, 1.0,
+       "Standard deviation of a new junta's alignment around its predecessor's.", group=_COUPS),
+    _p("alignment_flip", 0.2, "probability", 0.0, 1.0,
+       "Probability that a successful coup turns the regime's orientation around (a counter-coup).",
+       group=_COUPS),
+    # --- 8. Commitment and membership ----------------------------------------------------------------------
+    _p("commitment_intercept", 0.0, "log-odds", -6.0, 6.0,
+       "Log-odds of the commitment target with no alignment match, threat, trade, help or burden.",
+       group=_MEMBERSHIP),
+    _p("commitment_alignment", 3.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of the match between a member's alignment and its bloc's on commitment (from -1, opposite, to +1, "
+       "the same).",
+       "modelling assumption; alliances end after regime change and new outside alignments "
+       "(Leeds & Savun 2007, calibration.md)", group=_MEMBERSHIP),
+    _p("commitment_threat", 2.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of a shared threat (insurgency at home, a bloc's coercion of a fellow member) on commitment "
+       "to a mutual-defence bloc: balance of threat.", group=_MEMBERSHIP),
+    _p("commitment_help", 1.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of help received from the bloc in the past year on commitment.", group=_MEMBERSHIP),
+    _p("commitment_burden", 3.0, "log-odds per unit", 0.0, 20.0,
+       "Effect of troops sent abroad without help in return (share of the army) against commitment.",
+       group=_MEMBERSHIP),
+    _p("commitment_trade", 0.8, "log-odds", 0.0, 5.0,
+       "Effect of a bloc's free movement and trade on commitment.",
+       "modelling assumption; ECOWAS gives 90 days visa-free travel (seed article)", group=_MEMBERSHIP),
+    _p("commitment_sanctions", 2.5, "log-odds", 0.0, 10.0,
+       "Effect of being sanctioned by the bloc against commitment to it.", group=_MEMBERSHIP),
+    _p("commitment_coercion", 1.5, "log-odds per unit", 0.0, 10.0,
+       "Effect of the bloc's intervention threat against a member it sanctions on that member's commitment.",
+       group=_MEMBERSHIP),
+    _p("commitment_rally", 1.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of the sovereigntist rally on commitment to a bloc of sovereigntist orientation.",
+       group=_MEMBERSHIP),
+    _p("commitment_age", 0.03, "log-odds per year", 0.0, 1.0,
+       "Yearly erosion of commitment as the alliance ages.",
+       "modelling assumption; dissolution hazard rises with age (Bennett 1997, calibration.md)",
+       group=_MEMBERSHIP),
+    _p("commitment_adjustment", 0.1, "per month", 0.01, 1.0,
+       "Share of the gap to its target that commitment closes each month.", group=_MEMBERSHIP),
+    _p("exit_threshold", 0.3, "fraction", 0.0, 1.0,
+       "Commitment below which a member starts to weigh leaving.", group=_MEMBERSHIP),
+    _p("exit_patience", 4.0, "months", 1.0, 60.0,
+       "Consecutive months below the exit threshold before a member gives notice.", group=_MEMBERSHIP,
+       integer=True),
+    _p("accession_rate", 0.02, "per month", 0.0, 1.0,
+       "Monthly probability that a neighbour of a bloc's members whose commitment target to it is high applies "
+       "to join.",
+       group=_MEMBERSHIP),
+    _p("accession_threshold", 0.8, "fraction", 0.0, 1.0,
+       "Commitment target above which a non-member may apply to join a bloc (Charter Art. 11).",
+       group=_MEMBERSHIP),
+    _p("vote_alignment", 4.0, "log-odds per unit", 0.0, 10.0,
+       "Effect of alignment match between a member and a candidate on the member's vote to admit it.",
+       group=_MEMBERSHIP),
+    _p("sanction_months", 8.0, "months", 0.0, 120.0,
+       "How long a bloc's sanctions after a coup last (suspension lasts while the junta rules).",
+       "modelling assumption; ECOWAS sanctions on Niger (Jul 2023) were the strongest in its history "
+       "(calibration.md); their length is not given there", group=_MEMBERSHIP, integer=True),
+    _p("threat_half_life", 6.0, "months", 1.0, 120.0,
+       "Half-life of a bloc's intervention threat once made.", group=_MEMBERSHIP),
+)  # fmt: skip
+
+BY_NAME: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in REGISTRY})
+DEFAULTS: MappingProxyType[str, float] = MappingProxyType({p.name: p.default for p in REGISTRY})
+
+
+class Parameters:
+    """The values of every registry parameter for one run, read by the rules as attributes.
+
+    Built from the registry's defaults, then a scenario's overrides, then the caller's. Unknown names and
+    values outside a parameter's range raise :class:`ValueError` naming what is allowed.
+    """
+
+    __slots__ = tuple(BY_NAME)
+
+    def __init__(self, overrides: dict[str, float] | None = None) -> None:
+        for name, value in DEFAULTS.items():
+            object.__setattr__(self, name, value)
+        for name, value in (overrides or {}).items():
+            self.set(name, value)
+
+    def set(self, name: str, value: float) -> None:
+        """Change one parameter, checking its name and range."""
+        object.__setattr__(self, name, check_value(name, value))
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError("Parameters are read-only; use .set(name, value)")
+
+    def as_dict(self) -> dict[str, float]:
+        """Every parameter's current value, in registry order."""
+        return {name: getattr(self, name) for name in BY_NAME}
+
+
+def check_value(name: str, value) -> float:
+    """Return ``value`` as the parameter's type if ``name`` is known and ``value`` lies in its range."""
+    if name not in BY_NAME:
+        raise ValueError(f"unknown parameter {name!r}; valid names: {', '.join(BY_NAME)}")
+    spec = BY_NAME[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"parameter {name!r} takes a number, not {value!r}")
+    if value != value or not spec.low <= value <= spec.high:
+        raise ValueError(f"parameter {name!r} = {value} is outside its range [{spec.low}, {spec.high}]")
+    if spec.integer:
+        if value != int(value):
+            raise ValueError(f"parameter {name!r} takes a whole number, not {value}")
+        return int(value)
+    return float(value)
