@@ -1,0 +1,251 @@
+"""The ``liptako`` command line.
+
+Every sub-command checks its input before it writes anything; bad input prints one short message naming the
+file or option, the key path and what is allowed, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+DESCRIPTION = """\
+Liptako simulates the Alliance des États du Sahel (Mali, Burkina Faso, Niger), bound since 16 September 2023
+by the Liptako-Gourma Charter and its mutual-defence clause: juntas with legitimacy, army cohesion and coup
+risk, external partners who pay or leave, ECOWAS, and jihadist insurgencies spreading toward the coast.
+One step is one month."""
+
+EPILOG = """\
+examples:
+  liptako run baseline                      run the baseline (seed 1), write results/baseline-seed1/
+  liptako run russia-withdraws --seed 7 --narrate
+  liptako run my.toml --months 60 --set coup_base_hazard=0.02 --out results/my-run
+  liptako scenarios                         list the bundled scenarios
+  liptako params                            the parameter registry (units, ranges, sources)
+  liptako validate my.toml                  check a scenario file without running it
+"""
+
+
+class UsageError(Exception):
+    """A bad option value, reported like argparse's own errors (status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's default is fine; keep it to one usage line + message
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="liptako", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"liptako {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("run", help="run a scenario and write its series, summary, event log and plots",
+                       description="Run one scenario to its horizon. Writes timeseries.csv/.parquet, "
+                       "summary.json, events.txt, PNG plots and manifest.json into --out, and prints a "
+                       "short summary.", formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="Outputs other than manifest.json are byte-identical for the same seed.")
+    p.add_argument("scenario", metavar="SCENARIO",
+                   help="a bundled scenario's name (see `liptako scenarios`) or a path to a TOML file")
+    p.add_argument("--seed", type=int, default=1, help="random seed (non-negative integer; default: 1)")
+    p.add_argument("--months", type=int, default=None,
+                   help="horizon in months, 1 to 600 (default: the scenario's, usually 120)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                   help="change a registry parameter (repeatable); `liptako params` lists them")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="folder for the results (default: results/SCENARIO-seedSEED)")
+    p.add_argument("--narrate", action="store_true", help="print the event log as the run unfolds")
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots (faster)")
+
+    p = sub.add_parser("scenarios", help="list the bundled scenarios",
+                       description="List the bundled scenarios: name and title (with -v, the description).")
+    p.add_argument("-v", "--verbose", action="store_true", help="also print each scenario's description")
+
+    p = sub.add_parser("params", help="print the parameter registry",
+                       description="Print every registry parameter with its default, unit, valid range, "
+                       "meaning and source.")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list of objects (name, default, unit, low, high, description, source)")
+
+    p = sub.add_parser("validate", help="check a scenario file without running it",
+                       description="Load and validate a scenario (a TOML path or a bundled name), its "
+                       "`extends` chain included. Prints 'ok' and exits 0, or names the problem and exits 2.")
+    p.add_argument("file", metavar="FILE", help="a scenario TOML file (or a bundled scenario's name)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``liptako`` command; returns the exit status."""
+    from liptako.model.errors import InputError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as err:
+        print(f"liptako: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as err:
+        print(f"liptako {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("liptako: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+# --- run ---------------------------------------------------------------------------------------------------
+def parse_overrides(items: list[str]) -> dict[str, float]:
+    """``["name=value", ...]`` to ``{name: value}``, checking names and ranges against the registry."""
+    from liptako.model.parameters import BY_NAME, check_value
+
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. --set coup_base_hazard=0.02")
+        if name not in BY_NAME:
+            close = difflib.get_close_matches(name, BY_NAME, n=3)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise UsageError(f"--set {name}: unknown parameter; {hint}`liptako params` lists all {len(BY_NAME)}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"--set {name}={text}: the value must be a number") from None
+        try:
+            out[name] = check_value(name, value)
+        except ValueError as err:
+            raise UsageError(f"--set {name}={text}: {str(err).replace(f'parameter {name!r} ', '')}") from None
+    return out
+
+
+def cmd_run(args) -> int:
+    from liptako.experiments.runner import run, write_results
+    from liptako.model.scenario import MAX_MONTHS, load
+
+    if args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: the seed must be a non-negative integer")
+    if args.months is not None and not 1 <= args.months <= MAX_MONTHS:
+        raise UsageError(f"--months {args.months}: the horizon must be between 1 and {MAX_MONTHS} months")
+    overrides = parse_overrides(args.overrides)
+    scenario = load(args.scenario)  # validates before anything is written
+    out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    narrate = (lambda entry: print(entry, flush=True)) if args.narrate else None
+    result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
+    written = write_results(result, out, command=["liptako", *sys.argv[1:]], plots=not args.no_plots)
+    print(describe(result))
+    print(f"Wrote {out}/: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def describe(result) -> str:
+    """A short printed summary of one run."""
+    s = result.summary
+    names = result.state_names
+    end = result.timeseries["date"].iloc[-1]
+    lines = [f"{result.title}",
+             f"  scenario {result.scenario}, seed {result.seed}, {result.start} to {end} ({result.months} months)"]
+    if s["dissolved"]:
+        alliance = f"dissolved after {s['survival_months']} months"
+    else:
+        alliance = f"holds to the horizon ({s['survival_months']} months, censored), {s['members_end']} members"
+    exit_note = ""
+    if s["first_exit_month"] >= 0:
+        first = next((e for e in result.events if e.kind == "exit" and result.focal_bloc in e.text), None)
+        exit_note = f"; first exit: {first.who} in {first.date}" if first else ""
+    lines.append(f"  {result.focal_bloc}: {alliance}{exit_note}")
+    per_state = ", ".join(f"{names[iso]} {s[f'coup_attempts.{iso}']}/{s[f'coup_successes.{iso}']}"
+                          for iso in names if s[f"coup_attempts.{iso}"])
+    share = s["coup_success_share"]
+    lines.append(f"  coups: {s['coup_attempts']} attempts, {s['coup_successes']} successful "
+                 f"({s['coup_attempt_rate']:.2f} attempts per junta-year"
+                 + (f", {share:.0%} succeed" if share == share else "") + ")"
+                 + (f" — attempts/successes: {per_state}" if per_state else ""))
+    rate = s["honour_rate"]
+    lines.append(f"  calls for help: {s['calls_for_help']}; answers honoured: "
+                 + (f"{s['responses_honoured']} of {s['responses']} ({rate:.0%})" if rate == rate else "none"))
+    exits = [e.who for e in result.events if e.kind == "exit" and "leaves ECOWAS" in e.text]
+    lines.append(f"  ECOWAS exits: {', '.join(exits) if exits else 'none'}")
+    lines.append(f"  peak territory contested: {s['peak_territory']:.0%} ({result.focal_bloc} members), "
+                 f"{s['peak_territory_coastal']:.0%} (coastal states); deaths {s['total_deaths']:,.0f}; "
+                 f"displaced at the end {s['displaced_end'] / 1e6:.1f} M")
+    lines.append(f"  funding from non-Western partners: {s['nonwestern_funding_share']:.0%} of partner money")
+    return "\n".join(lines)
+
+
+# --- scenarios, params, validate ---------------------------------------------------------------------------
+def cmd_scenarios(args) -> int:
+    from liptako.model.scenario import bundled_names, load
+
+    names = bundled_names()
+    width = max(map(len, names))
+    for name in names:
+        scenario = load(name)
+        print(f"{name:{width}s}  {scenario.title}")
+        if args.verbose and scenario.scenario.description:
+            print("  " + " ".join(scenario.scenario.description.split()) + "\n")
+    return 0
+
+
+def cmd_params(args) -> int:
+    from liptako.model.parameters import REGISTRY
+
+    if args.json:
+        keys = ("name", "default", "unit", "low", "high", "description", "source")
+        print(json.dumps([{k: p.as_dict()[k] for k in keys} for p in REGISTRY], indent=2, ensure_ascii=False))
+        return 0
+    print(parameter_table())
+    return 0
+
+
+def parameter_table() -> str:
+    """The registry as a plain-text table grouped by mechanism."""
+    from liptako.model.parameters import REGISTRY
+
+    lines = []
+    width = max(len(p.name) for p in REGISTRY)
+    group = None
+    for p in REGISTRY:
+        if p.group != group:
+            group = p.group
+            lines.append(f"\n[{group}]")
+            lines.append(f"  {'name':{width}s}  {'default':>9s}  {'range':>17s}  unit / meaning / source")
+        rng = f"{p.low:g}..{p.high:g}"
+        lines.append(f"  {p.name:{width}s}  {p.default:>9g}  {rng:>17s}  {p.unit}")
+        lines.append(f"  {'':{width}s}  {'':9s}  {'':17s}  {p.description}")
+        lines.append(f"  {'':{width}s}  {'':9s}  {'':17s}  source: {p.source}")
+    return "\n".join(lines).lstrip("\n")
+
+
+def cmd_validate(args) -> int:
+    from liptako.model.scenario import load
+
+    scenario = load(args.file)
+    print(f"ok: {args.file} is a valid scenario ({scenario.name}: {scenario.title}; "
+          f"{len(scenario.states)} states, {len(scenario.events)} events, {scenario.months} months)")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("liptako")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
