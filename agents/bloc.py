@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-
 from liptako.model.mathutil import decay
 
 if TYPE_CHECKING:
@@ -39,8 +38,9 @@ class Bloc(mesa.Agent):
         self.free_movement = spec.free_movement
         self.non_aggression = spec.non_aggression  # AES Charter Art. 8: no blockade of a member
         self.suspended: set[str] = set(spec.suspended)
-        self.sanctioned: dict[str, int] = {iso: model.month + int(model.p.sanction_months)
-                                           for iso in spec.sanctioned}  # state -> month sanctions end
+        self.sanctioned: dict[str, int] = {
+            iso: model.month + int(model.p.sanction_months) for iso in spec.sanctioned
+        }  # state -> month sanctions end
         self.threats: dict[str, float] = {iso: self.threat_level for iso in spec.sanctioned}
         self.notices: dict[str, int] = {}  # member -> month it leaves
         self.fund = 0.0  # this month's common fund, USD M

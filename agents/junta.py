@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-
 from liptako.model import coups, funding, legitimacy, membership
 from liptako.model.mathutil import clip, decay
 
@@ -23,9 +22,21 @@ class Junta(mesa.Agent):
     an attempt, recomputed each month and recorded.
     """
 
-    def __init__(self, model: LiptakoModel, state: State, *, leader: str, kind: str, took_power: int,
-                 legitimacy: float, cohesion: float, alignment: float, commitment: dict[str, float],
-                 transition_deadline: int | None, last_attempt: int | None) -> None:
+    def __init__(
+        self,
+        model: LiptakoModel,
+        state: State,
+        *,
+        leader: str,
+        kind: str,
+        took_power: int,
+        legitimacy: float,
+        cohesion: float,
+        alignment: float,
+        commitment: dict[str, float],
+        transition_deadline: int | None,
+        last_attempt: int | None,
+    ) -> None:
         super().__init__(model)
         self.state = state
         self.leader = leader
@@ -72,8 +83,10 @@ class Junta(mesa.Agent):
         p, s = self.model.p, self.state
         self.rally *= decay(p.rally_half_life)
         target = legitimacy.legitimacy_target(
-            s.territory, s.territory_trend, s.deaths / s.population * 1e5, self.rally, float(sanctioned),
-            clip(s.help), self.overdue_years(self.model.month), p)
+            t=s.territory, trend=s.territory_trend, deaths_per_100k=s.deaths / s.population * 1e5,
+            rally=self.rally, sanctioned=float(sanctioned), help_received=clip(s.help),
+            overdue_years=self.overdue_years(self.model.month), p=p,
+        )  # fmt: skip
         self.legitimacy = clip(legitimacy.relax(self.legitimacy, target, p.legitimacy_adjustment))
 
     def update_cohesion(self) -> None:
@@ -86,8 +99,9 @@ class Junta(mesa.Agent):
     def patron_protection(self) -> float:
         """Protection from the security personnel of partners sharing the regime's orientation."""
         partners = self.model.partners
-        aligned = sum(n for pid, n in self.state.security_forces.items()
-                      if (partners[pid].alignment > 0) == self.sovereigntist)
+        aligned = sum(
+            n for pid, n in self.state.security_forces.items() if (partners[pid].alignment > 0) == self.sovereigntist
+        )
         return funding.protection(aligned, self.model.p)
 
     # --- 7. coups -----------------------------------------------------------------------------------------
@@ -95,8 +109,11 @@ class Junta(mesa.Agent):
         """Recompute and store the monthly hazard of a coup attempt."""
         p, s = self.model.p, self.state
         trap = coups.coup_trap(self.months_since_attempt(self.model.month), p)
-        self.coup_risk = coups.coup_hazard(self.legitimacy, self.cohesion, s.share_abroad, s.unpaid_share, trap,
-                                           self.protection, float(self.civilian), contagion, p)
+        self.coup_risk = coups.coup_hazard(
+            legitimacy=self.legitimacy, cohesion=self.cohesion, share_abroad=s.share_abroad,
+            unpaid_share=s.unpaid_share, trap=trap, protection=self.protection, civilian=float(self.civilian),
+            contagion=contagion, p=p,
+        )  # fmt: skip
         return self.coup_risk
 
     def success_probability(self) -> float:
@@ -109,8 +126,7 @@ class Junta(mesa.Agent):
         self.last_attempt = self.model.month
 
     # --- 8. commitment ------------------------------------------------------------------------------------
-    def update_commitment(self, bloc: Bloc, threat: float, burden: float, pressure: float,
-                          coercion: float) -> float:
+    def update_commitment(self, bloc: Bloc, threat: float, burden: float, pressure: float, coercion: float) -> float:
         """Move commitment to one bloc toward its target; return it.
 
         ``threat`` is the threat shared with the bloc's members, ``burden`` the share of the army abroad for
@@ -120,8 +136,10 @@ class Junta(mesa.Agent):
         p, s, month = self.model.p, self.state, self.model.month
         match = funding.alignment_match(self.alignment, bloc.alignment)
         target = membership.commitment_target(
-            match, threat, clip(s.help), burden, float(bloc.free_movement), pressure, coercion,
-            self.rally if bloc.alignment > 0 else 0.0, bloc.age_years(month), p)
+            match=match, threat=threat, help_received=clip(s.help), burden=burden,
+            trade=float(bloc.free_movement), sanctioned=pressure, coercion=coercion,
+            rally=self.rally if bloc.alignment > 0 else 0.0, age_years=bloc.age_years(month), p=p,
+        )  # fmt: skip
         c = legitimacy.relax(self.commitment.get(bloc.id, target), target, p.commitment_adjustment)
         self.commitment[bloc.id] = c
         below = self.months_below.get(bloc.id, 0)
@@ -130,10 +148,17 @@ class Junta(mesa.Agent):
 
     def commitment_target(self, bloc: Bloc, threat: float) -> float:
         """The commitment this regime would have to a bloc it does not belong to (to decide to apply)."""
-        p, s = self.model.p, self.state
         match = funding.alignment_match(self.alignment, bloc.alignment)
-        return membership.commitment_target(match, threat, 0.0, 0.0, float(bloc.free_movement), 0.0, 0.0,
-                                            self.rally if bloc.alignment > 0 else 0.0, 0.0, p)
+        return membership.commitment_target(
+            match=match, threat=threat, help_received=0.0, burden=0.0, trade=float(bloc.free_movement),
+            sanctioned=0.0, coercion=0.0, rally=self.rally if bloc.alignment > 0 else 0.0, age_years=0.0,
+            p=self.model.p,
+        )  # fmt: skip
+
+    def votes_to_admit(self, candidate: Junta, draw: float) -> bool:
+        """A member's vote on a candidate's accession: the closer their orientations, the likelier a yes."""
+        match = funding.alignment_match(self.alignment, candidate.alignment)
+        return draw < membership.vote_probability(match, self.model.p)
 
     def __repr__(self) -> str:
         return f"Junta({self.state.iso3}, {self.leader!r}, {self.kind})"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-
 from liptako.model import funding
 
 if TYPE_CHECKING:
@@ -79,8 +78,15 @@ class Partner(mesa.Agent):
         rest = monthly - self.spent
         recipients = [s for s in states if self.eligible(s)]
         branded = self.model.bloc_members_leaning(self.alignment)
-        weights = [funding.allocation_weight(funding.alignment_match(self.alignment, s.regime.alignment),
-                                             s.territory, float(s.iso3 in branded), p) for s in recipients]
+        weights = [
+            funding.allocation_weight(
+                funding.alignment_match(self.alignment, s.regime.alignment),
+                s.territory,
+                float(s.iso3 in branded),
+                p,
+            )
+            for s in recipients
+        ]
         total = sum(weights)
         if total > 0:
             for state, w in zip(recipients, weights, strict=True):
@@ -94,7 +100,9 @@ class Partner(mesa.Agent):
         if not self.conditional or not self.present_in(state):
             return False
         leaning_west = state.regime.alignment * self.alignment > 0
-        self.suspended[state.iso3] = self.model.month + int(self.model.p.aid_suspension_months) if leaning_west else None
+        self.suspended[state.iso3] = (
+            self.model.month + int(self.model.p.aid_suspension_months) if leaning_west else None
+        )
         return True
 
     def review_suspensions(self, states: dict[str, State]) -> list[State]:

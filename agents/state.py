@@ -6,10 +6,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mesa.discrete_space import FixedAgent
-
 from liptako.model import defence, funding, insurgency
 from liptako.model.mathutil import clip, decay
+from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
     from liptako.model.model import LiptakoModel
@@ -131,8 +130,11 @@ class State(FixedAgent):
     def open_books(self, sanctioned: bool, relief: float) -> None:
         """Start the month's books with domestic revenue, net of sanctions and lost trade."""
         p = self.model.p
-        self.funding = {DOMESTIC: funding.domestic_revenue(self.defence_budget, float(sanctioned), relief,
-                                                          float(self.left_trade_bloc), p)}
+        self.funding = {
+            DOMESTIC: funding.domestic_revenue(
+                self.defence_budget, float(sanctioned), relief, float(self.left_trade_bloc), p
+            )
+        }
         self.spending_abroad = 0.0
 
     def receive(self, source: str, amount: float) -> None:
@@ -161,8 +163,15 @@ class State(FixedAgent):
     def assess_balance(self, protection_support: float) -> None:
         """Capacity and the armed groups' share of the balance of force, before this month's fighting."""
         p = self.model.p
-        self.capacity = insurgency.capacity(self.troops_home, self.auxiliaries, self.troops_received,
-                                            self.joint_force, self.readiness, protection_support, p)
+        self.capacity = insurgency.capacity(
+            self.troops_home,
+            self.auxiliaries,
+            self.troops_received,
+            self.joint_force,
+            self.readiness,
+            protection_support,
+            p,
+        )
         fighters = self.fighters
         if self.attacked_by is not None:
             fighters += self.attack_troops / p.force_multiplier  # an invading army counts at face value
@@ -203,8 +212,9 @@ class State(FixedAgent):
         """
         p = self.model.p
         commitment = self.regime.commitment.get(call.bloc.id, 0.0)
-        chance = defence.honour_probability(commitment, self.territory,
-                                            call.requester.reciprocity_from(self), self.readiness, p)
+        chance = defence.honour_probability(
+            commitment, self.territory, call.requester.reciprocity_from(self), self.readiness, p
+        )
         honour = draw < chance and self.troops_home > 0
         call.requester.record_toward.setdefault(self.iso3, []).append(1 if honour else -1)
         call.answers += 1
@@ -212,8 +222,9 @@ class State(FixedAgent):
             call.honoured += 1
             troops = p.deployment_share * self.troops_home
             aid = p.ally_aid_share * self.funds
-            deployment = Deployment(self, call.requester, call.bloc.id, troops, aid,
-                                    self.model.month + p.deployment_months)
+            deployment = Deployment(
+                self, call.requester, call.bloc.id, troops, aid, self.model.month + p.deployment_months
+            )
             self._add(deployment)
             call.requester.help += 1.0
         return honour

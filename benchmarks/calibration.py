@@ -10,25 +10,56 @@ Burkina Faso's territory contested at the start. docs/calibration.md quotes its 
 from __future__ import annotations
 
 import argparse
-import numpy as np
 
+import numpy as np
 from liptako.model import LiptakoModel
 
 TARGETS = {
-    "coup_attempt_rate": ("Coup attempts per junta-year", (0.15, 0.35), "calibration.md targets (West Africa x coup trap)"),
+    "coup_attempt_rate": (
+        "Coup attempts per junta-year",
+        (0.15, 0.35),
+        "calibration.md targets (West Africa x coup trap)",
+    ),
     "coup_success_share": ("Share of attempts that succeed", (0.40, 0.60), "Powell & Thyne: 106 of 214"),
-    "honour_rate": ("Share of calls honoured (all blocs)", (0.60, 0.85), "Leeds, Long & Mitchell 2000: 74.5%"),
+    "honour_rate": (
+        "Share of calls honoured (all blocs)",
+        (0.60, 0.85),
+        "Leeds, Long & Mitchell 2000: 74.5%",
+    ),
     "honour_rate_focal": ("Share of AES calls honoured", (0.60, 0.85), "Leeds, Long & Mitchell 2000: 74.5%"),
-    "deaths_year1": ("Conflict deaths, MLI+BFA+NER, first year", (8000, 15000), "ACLED/Africa Center: 11,643 in 2023"),
-    "displaced_start": ("Displaced in MLI+BFA+NER at the start", (2.6e6, 3.0e6), "national registries, ~2.8 M"),
-    "bfa_territory_start": ("Burkina Faso territory contested, start", (0.40, 0.50), "official 2022: over 40%"),
+    "deaths_year1": (
+        "Conflict deaths, MLI+BFA+NER, first year",
+        (8000, 15000),
+        "ACLED/Africa Center: 11,643 in 2023",
+    ),
+    "displaced_start": (
+        "Displaced in MLI+BFA+NER at the start",
+        (2.6e6, 3.0e6),
+        "national registries, ~2.8 M",
+    ),
+    "bfa_territory_start": (
+        "Burkina Faso territory contested, start",
+        (0.40, 0.50),
+        "official 2022: over 40%",
+    ),
 }
 
 
 def measure(runs: int, months: int) -> dict[str, tuple[float, float]]:
     """Pooled rates (attempts over junta-years, successes over attempts, honours over answers) and means."""
-    tallies = dict.fromkeys(("attempts", "all_attempts", "junta_months", "successes", "answers", "honoured",
-                             "focal_answers", "focal_honoured"), 0.0)
+    tallies = dict.fromkeys(
+        (
+            "attempts",
+            "all_attempts",
+            "junta_months",
+            "successes",
+            "answers",
+            "honoured",
+            "focal_answers",
+            "focal_honoured",
+        ),
+        0.0,
+    )
     deaths, displaced, bfa = [], [], []
     for seed in range(runs):
         model = LiptakoModel("baseline", rng=seed, months=months)

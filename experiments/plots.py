@@ -7,16 +7,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
-
 from liptako.model.outputs import LABELS
+from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
     from .runner import RunResult
 
-SOURCE_COLOURS = {"domestic": "#7f7f7f", "FRA": "#1f4e9c", "EU": "#3b7dd8", "USA": "#7aa6e8",
-                  "GBR": "#9fbfe9", "DEU": "#5d8fcf", "UN": "#a0c4ff", "RUS": "#c0392b", "TUR": "#e67e22",
-                  "CHN": "#d35400", "UAE": "#b9770e", "allies": "#27ae60"}
+SOURCE_COLOURS = {
+    "domestic": "#7f7f7f",
+    "FRA": "#1f4e9c",
+    "EU": "#3b7dd8",
+    "USA": "#7aa6e8",
+    "GBR": "#9fbfe9",
+    "DEU": "#5d8fcf",
+    "UN": "#a0c4ff",
+    "RUS": "#c0392b",
+    "TUR": "#e67e22",
+    "CHN": "#d35400",
+    "UAE": "#b9770e",
+    "allies": "#27ae60",
+}
 PNG = {"dpi": 110, "metadata": {"Software": None}}  # no version stamp: same seed, same bytes
 
 
@@ -44,8 +54,7 @@ def plot_membership(result: RunResult, path: Path) -> Path:
     x = _dates(result)
     for col in [c for c in result.timeseries.columns if c.startswith("members.")]:
         bloc = col.split(".", 1)[1]
-        ax.step(x, result.timeseries[col], where="post", lw=2.5 if bloc == result.focal_bloc else 1.3,
-                label=bloc)
+        ax.step(x, result.timeseries[col], where="post", lw=2.5 if bloc == result.focal_bloc else 1.3, label=bloc)
     ax.set_ylabel(_label("members"))
     ax.set_title(f"Bloc membership — {result.title}", fontsize=10)
     ax.legend(fontsize=8, ncol=4)
@@ -76,15 +85,23 @@ def plot_legitimacy(result: RunResult, path: Path) -> Path:
 def plot_funding(result: RunResult, path: Path) -> Path:
     """Funding received by source, stacked, for the focal bloc's founding members and for all states."""
     ts = result.timeseries
-    sources = sorted({c.split(".")[1] for c in ts.columns if c.startswith("funding.")},
-                     key=lambda s: (s != "domestic", s == "allies", s))
+    sources = sorted(
+        {c.split(".")[1] for c in ts.columns if c.startswith("funding.")},
+        key=lambda s: (s != "domestic", s == "allies", s),
+    )
     focal = _founders(result)
     fig = Figure(figsize=(9, 6.5))
     axes = fig.subplots(2, 1, sharex=True)
     x = _dates(result)
-    panels = ((axes[0], focal, sources, f"{result.focal_bloc} founding members ({', '.join(focal)})"),
-              (axes[1], list(result.state_names), [s for s in sources if s != "domestic"],
-               "partners' and allies' money, all states"))
+    panels = (
+        (axes[0], focal, sources, f"{result.focal_bloc} founding members ({', '.join(focal)})"),
+        (
+            axes[1],
+            list(result.state_names),
+            [s for s in sources if s != "domestic"],
+            "partners' and allies' money, all states",
+        ),
+    )
     for ax, isos, shown, title in panels:
         stacks = [sum(ts[f"funding.{src}.{iso}"].to_numpy() for iso in isos) for src in shown]
         ax.stackplot(x, stacks, labels=shown, colors=[SOURCE_COLOURS.get(s, None) for s in shown])
@@ -106,13 +123,21 @@ def plot_territory(result: RunResult, path: Path) -> Path:
     frame = result.series("territory")
     focal = _founders(result)
     for iso in frame.columns:
-        axes[0].plot(x, frame[iso].to_numpy(), lw=2.2 if iso in focal else 1.0,
-                     ls="-" if iso in focal else "--", label=result.state_names[iso])
+        axes[0].plot(
+            x,
+            frame[iso].to_numpy(),
+            lw=2.2 if iso in focal else 1.0,
+            ls="-" if iso in focal else "--",
+            label=result.state_names[iso],
+        )
     axes[0].set_ylabel(_label("territory"), fontsize=9)
     axes[0].legend(fontsize=7, ncol=5, loc="upper left")
     displaced = result.series("displaced")
-    axes[1].stackplot(x, [displaced[iso].to_numpy() / 1e6 for iso in displaced.columns],
-                      labels=[result.state_names[i] for i in displaced.columns])
+    axes[1].stackplot(
+        x,
+        [displaced[iso].to_numpy() / 1e6 for iso in displaced.columns],
+        labels=[result.state_names[i] for i in displaced.columns],
+    )
     axes[1].set_ylabel("Internally displaced (millions)", fontsize=9)
     for ax in axes:
         _ticks(ax, result)

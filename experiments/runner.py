@@ -20,7 +20,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
-
 from liptako.model import LiptakoModel
 from liptako.model.eventlog import LoggedEvent
 from liptako.model.scenario import Scenario, format_month
@@ -62,20 +61,31 @@ class RunResult:
         if not cols:
             raise KeyError(f"no per-state series {variable!r}")
         frame = self.timeseries[cols].copy()
-        frame.columns = [c[len(prefix):] for c in cols]
+        frame.columns = [c[len(prefix) :] for c in cols]
         frame.index = self.timeseries["date"]
         return frame
 
     def metadata(self) -> dict:
         """What a reader needs to reproduce the run: scenario, seed, horizon, parameters, version."""
-        return {"scenario": self.scenario, "title": self.title, "seed": self.seed, "start": self.start,
-                "months": self.months, "focal_bloc": self.focal_bloc, "liptako_version": package_version(),
-                "parameters": self.parameters}
+        return {
+            "scenario": self.scenario,
+            "title": self.title,
+            "seed": self.seed,
+            "start": self.start,
+            "months": self.months,
+            "focal_bloc": self.focal_bloc,
+            "liptako_version": package_version(),
+            "parameters": self.parameters,
+        }
 
 
-def run(scenario: str | Path | Scenario = "baseline", seed: int = 1, months: int | None = None,
-        overrides: Mapping[str, float] | None = None,
-        narrate: Callable[[LoggedEvent], None] | None = None) -> RunResult:
+def run(
+    scenario: str | Path | Scenario = "baseline",
+    seed: int = 1,
+    months: int | None = None,
+    overrides: Mapping[str, float] | None = None,
+    narrate: Callable[[LoggedEvent], None] | None = None,
+) -> RunResult:
     """Run a scenario to its horizon and return its results.
 
     Args:
@@ -91,11 +101,19 @@ def run(scenario: str | Path | Scenario = "baseline", seed: int = 1, months: int
     model.run()
     spec = model.spec
     return RunResult(
-        scenario=spec.name, title=spec.title, seed=model.seed, start=format_month(spec.start),
-        months=spec.months, focal_bloc=spec.scenario.focal_bloc,
-        founders=sorted(spec.blocs[spec.scenario.focal_bloc].members), parameters=model.p.as_dict(),
-        summary=model.summary(), timeseries=model.timeseries(), events=list(model.log.entries),
-        state_names={s.iso3: s.name for s in model.states})
+        scenario=spec.name,
+        title=spec.title,
+        seed=model.seed,
+        start=format_month(spec.start),
+        months=spec.months,
+        focal_bloc=spec.scenario.focal_bloc,
+        founders=sorted(spec.blocs[spec.scenario.focal_bloc].members),
+        parameters=model.p.as_dict(),
+        summary=model.summary(),
+        timeseries=model.timeseries(),
+        events=list(model.log.entries),
+        state_names={s.iso3: s.name for s in model.states},
+    )
 
 
 # --- Writing results ---------------------------------------------------------------------------------------
@@ -113,15 +131,19 @@ def summary_document(result: RunResult) -> dict:
     """The JSON summary: the run's metadata, its scalar outcomes, and per-state coup counts."""
     outcomes = {k: v for k, v in result.summary.items() if "." not in k}
     per_state = {
-        iso: {"name": name, "coup_attempts": result.summary[f"coup_attempts.{iso}"],
-              "coup_successes": result.summary[f"coup_successes.{iso}"]}
+        iso: {
+            "name": name,
+            "coup_attempts": result.summary[f"coup_attempts.{iso}"],
+            "coup_successes": result.summary[f"coup_successes.{iso}"],
+        }
         for iso, name in result.state_names.items()
     }
     return _json_safe({**result.metadata(), "outcomes": outcomes, "per_state": per_state})
 
 
-def write_results(result: RunResult, out: str | Path, command: list[str] | None = None,
-                  plots: bool = True) -> list[Path]:
+def write_results(
+    result: RunResult, out: str | Path, command: list[str] | None = None, plots: bool = True
+) -> list[Path]:
     """Write a run's files into ``out`` atomically; returns the paths written.
 
     Files: ``timeseries.csv`` and ``timeseries.parquet`` (monthly series), ``summary.json``, ``events.txt``
@@ -148,7 +170,7 @@ def write_results(result: RunResult, out: str | Path, command: list[str] | None 
             "command": command if command is not None else sys.argv,
             "scenario": result.scenario,
             "seed": result.seed,
-            "files": sorted(p.name for p in staging.iterdir()) + ["manifest.json"],
+            "files": sorted([*(p.name for p in staging.iterdir()), "manifest.json"]),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         out.mkdir(exist_ok=True)

@@ -42,42 +42,79 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="liptako", description=DESCRIPTION, epilog=EPILOG,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="liptako",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"liptako {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("run", help="run a scenario and write its series, summary, event log and plots",
-                       description="Run one scenario to its horizon. Writes timeseries.csv/.parquet, "
-                       "summary.json, events.txt, PNG plots and manifest.json into --out, and prints a "
-                       "short summary.", formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="Outputs other than manifest.json are byte-identical for the same seed.")
-    p.add_argument("scenario", metavar="SCENARIO",
-                   help="a bundled scenario's name (see `liptako scenarios`) or a path to a TOML file")
+    p = sub.add_parser(
+        "run",
+        help="run a scenario and write its series, summary, event log and plots",
+        description="Run one scenario to its horizon. Writes timeseries.csv/.parquet, "
+        "summary.json, events.txt, PNG plots and manifest.json into --out, and prints a "
+        "short summary.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Outputs other than manifest.json are byte-identical for the same seed.",
+    )
+    p.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="a bundled scenario's name (see `liptako scenarios`) or a path to a TOML file",
+    )
     p.add_argument("--seed", type=int, default=1, help="random seed (non-negative integer; default: 1)")
-    p.add_argument("--months", type=int, default=None,
-                   help="horizon in months, 1 to 600 (default: the scenario's, usually 120)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                   help="change a registry parameter (repeatable); `liptako params` lists them")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="folder for the results (default: results/SCENARIO-seedSEED)")
+    p.add_argument(
+        "--months",
+        type=int,
+        default=None,
+        help="horizon in months, 1 to 600 (default: the scenario's, usually 120)",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a registry parameter (repeatable); `liptako params` lists them",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder for the results (default: results/SCENARIO-seedSEED)",
+    )
     p.add_argument("--narrate", action="store_true", help="print the event log as the run unfolds")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots (faster)")
 
-    p = sub.add_parser("scenarios", help="list the bundled scenarios",
-                       description="List the bundled scenarios: name and title (with -v, the description).")
+    p = sub.add_parser(
+        "scenarios",
+        help="list the bundled scenarios",
+        description="List the bundled scenarios: name and title (with -v, the description).",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="also print each scenario's description")
 
-    p = sub.add_parser("params", help="print the parameter registry",
-                       description="Print every registry parameter with its default, unit, valid range, "
-                       "meaning and source.")
-    p.add_argument("--json", action="store_true",
-                   help="print a JSON list of objects (name, default, unit, low, high, description, source)")
+    p = sub.add_parser(
+        "params",
+        help="print the parameter registry",
+        description="Print every registry parameter with its default, unit, valid range, meaning and source.",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list of objects (name, default, unit, low, high, description, source)",
+    )
 
-    p = sub.add_parser("validate", help="check a scenario file without running it",
-                       description="Load and validate a scenario (a TOML path or a bundled name), its "
-                       "`extends` chain included. Prints 'ok' and exits 0, or names the problem and exits 2.")
+    p = sub.add_parser(
+        "validate",
+        help="check a scenario file without running it",
+        description="Load and validate a scenario (a TOML path or a bundled name), its "
+        "`extends` chain included. Prints 'ok' and exits 0, or names the problem and exits 2.",
+    )
     p.add_argument("file", metavar="FILE", help="a scenario TOML file (or a bundled scenario's name)")
     return parser
 
@@ -152,8 +189,10 @@ def describe(result) -> str:
     s = result.summary
     names = result.state_names
     end = result.timeseries["date"].iloc[-1]
-    lines = [f"{result.title}",
-             f"  scenario {result.scenario}, seed {result.seed}, {result.start} to {end} ({result.months} months)"]
+    lines = [
+        f"{result.title}",
+        f"  scenario {result.scenario}, seed {result.seed}, {result.start} to {end} ({result.months} months)",
+    ]
     if s["dissolved"]:
         alliance = f"dissolved after {s['survival_months']} months"
     else:
@@ -163,21 +202,31 @@ def describe(result) -> str:
         first = next((e for e in result.events if e.kind == "exit" and result.focal_bloc in e.text), None)
         exit_note = f"; first exit: {first.who} in {first.date}" if first else ""
     lines.append(f"  {result.focal_bloc}: {alliance}{exit_note}")
-    per_state = ", ".join(f"{names[iso]} {s[f'coup_attempts.{iso}']}/{s[f'coup_successes.{iso}']}"
-                          for iso in names if s[f"coup_attempts.{iso}"])
+    per_state = ", ".join(
+        f"{names[iso]} {s[f'coup_attempts.{iso}']}/{s[f'coup_successes.{iso}']}"
+        for iso in names
+        if s[f"coup_attempts.{iso}"]
+    )
     share = s["coup_success_share"]
-    lines.append(f"  coups: {s['coup_attempts']} attempts, {s['coup_successes']} successful "
-                 f"({s['coup_attempt_rate']:.2f} attempts per junta-year"
-                 + (f", {share:.0%} succeed" if share == share else "") + ")"
-                 + (f" — attempts/successes: {per_state}" if per_state else ""))
+    lines.append(
+        f"  coups: {s['coup_attempts']} attempts, {s['coup_successes']} successful "
+        f"({s['coup_attempt_rate']:.2f} attempts per junta-year"
+        + (f", {share:.0%} succeed" if share == share else "")
+        + ")"
+        + (f" — attempts/successes: {per_state}" if per_state else "")
+    )
     rate = s["honour_rate"]
-    lines.append(f"  calls for help: {s['calls_for_help']}; answers honoured: "
-                 + (f"{s['responses_honoured']} of {s['responses']} ({rate:.0%})" if rate == rate else "none"))
+    lines.append(
+        f"  calls for help: {s['calls_for_help']}; answers honoured: "
+        + (f"{s['responses_honoured']} of {s['responses']} ({rate:.0%})" if rate == rate else "none")
+    )
     exits = [e.who for e in result.events if e.kind == "exit" and "leaves ECOWAS" in e.text]
     lines.append(f"  ECOWAS exits: {', '.join(exits) if exits else 'none'}")
-    lines.append(f"  peak territory contested: {s['peak_territory']:.0%} ({result.focal_bloc} members), "
-                 f"{s['peak_territory_coastal']:.0%} (coastal states); deaths {s['total_deaths']:,.0f}; "
-                 f"displaced at the end {s['displaced_end'] / 1e6:.1f} M")
+    lines.append(
+        f"  peak territory contested: {s['peak_territory']:.0%} ({result.focal_bloc} members), "
+        f"{s['peak_territory_coastal']:.0%} (coastal states); deaths {s['total_deaths']:,.0f}; "
+        f"displaced at the end {s['displaced_end'] / 1e6:.1f} M"
+    )
     lines.append(f"  funding from non-Western partners: {s['nonwestern_funding_share']:.0%} of partner money")
     return "\n".join(lines)
 
@@ -230,8 +279,10 @@ def cmd_validate(args) -> int:
     from liptako.model.scenario import load
 
     scenario = load(args.file)
-    print(f"ok: {args.file} is a valid scenario ({scenario.name}: {scenario.title}; "
-          f"{len(scenario.states)} states, {len(scenario.events)} events, {scenario.months} months)")
+    print(
+        f"ok: {args.file} is a valid scenario ({scenario.name}: {scenario.title}; "
+        f"{len(scenario.states)} states, {len(scenario.events)} events, {scenario.months} months)"
+    )
     return 0
 
 

@@ -19,16 +19,23 @@ def coup_trap(months_since_attempt, p):
 
 def coup_hazard(legitimacy, cohesion, share_abroad, unpaid_share, trap, protection, civilian, contagion, p):
     """Monthly probability of a coup attempt against a regime (``civilian`` is 1 for civilian governments)."""
-    z = (p.coup_legitimacy_effect * (p.legitimacy_reference - legitimacy)
-         + p.coup_cohesion_effect * (p.cohesion_reference - cohesion)
-         + p.coup_deployment_effect * share_abroad + p.coup_unpaid_effect * unpaid_share
-         + p.coup_contagion * contagion)
+    z = (
+        p.coup_legitimacy_effect * (p.legitimacy_reference - legitimacy)
+        + p.coup_cohesion_effect * (p.cohesion_reference - cohesion)
+        + p.coup_deployment_effect * share_abroad
+        + p.coup_unpaid_effect * unpaid_share
+        + p.coup_contagion * contagion
+    )
     kind = 1.0 + (p.civilian_hazard_factor - 1.0) * civilian
     return minimum(MAX_HAZARD, p.coup_base_hazard * kind * exp(z) * trap * (1.0 - protection))
 
 
 def coup_success_probability(legitimacy, cohesion, protection, p):
     """Probability that an attempt succeeds: divided ranks and unpopular regimes fall, protected ones hold."""
-    z = (p.coup_success_intercept + p.coup_success_cohesion * (1.0 - cohesion)
-         + p.coup_success_legitimacy * (1.0 - legitimacy) - p.coup_success_protection * protection)
+    z = (
+        p.coup_success_intercept
+        + p.coup_success_cohesion * (1.0 - cohesion)
+        + p.coup_success_legitimacy * (1.0 - legitimacy)
+        - p.coup_success_protection * protection
+    )
     return logistic(z)

@@ -16,8 +16,13 @@ def honour_probability(commitment, own_territory, reciprocity, readiness, p):
     calls were honoured by the requester go. (A weak clause is rarely invoked at all: see
     :func:`call_probability`.)
     """
-    z = (p.honour_intercept + p.honour_commitment * commitment - p.honour_home_threat * own_territory
-         + p.honour_reciprocity * reciprocity + p.honour_readiness * readiness)
+    z = (
+        p.honour_intercept
+        + p.honour_commitment * commitment
+        - p.honour_home_threat * own_territory
+        + p.honour_reciprocity * reciprocity
+        + p.honour_readiness * readiness
+    )
     return logistic(z)
 
 

@@ -13,18 +13,28 @@ from .mathutil import clip, logistic, minimum
 
 def legitimacy_target(t, trend, deaths_per_100k, rally, sanctioned, help_received, overdue_years, p):
     """The legitimacy a regime tends to, given its security record and politics."""
-    z = (p.legitimacy_intercept - p.legitimacy_territory * t - p.legitimacy_trend * trend
-         - p.legitimacy_deaths * deaths_per_100k + p.legitimacy_rally * rally
-         - p.legitimacy_sanctions * sanctioned + p.legitimacy_help * help_received
-         - p.legitimacy_overdue * minimum(overdue_years, 3.0))
+    z = (
+        p.legitimacy_intercept
+        - p.legitimacy_territory * t
+        - p.legitimacy_trend * trend
+        - p.legitimacy_deaths * deaths_per_100k
+        + p.legitimacy_rally * rally
+        - p.legitimacy_sanctions * sanctioned
+        + p.legitimacy_help * help_received
+        - p.legitimacy_overdue * minimum(overdue_years, 3.0)
+    )
     return logistic(z)
 
 
 def cohesion_target(legitimacy, share_abroad, unpaid_share, protection, p):
     """The cohesion an army tends to: paid, at home, under a legitimate and protected regime."""
-    return clip(p.cohesion_base - p.cohesion_deployment_strain * share_abroad
-                - p.cohesion_unpaid_strain * unpaid_share + p.cohesion_legitimacy * (legitimacy - 0.5)
-                + p.cohesion_protection * protection)
+    return clip(
+        p.cohesion_base
+        - p.cohesion_deployment_strain * share_abroad
+        - p.cohesion_unpaid_strain * unpaid_share
+        + p.cohesion_legitimacy * (legitimacy - 0.5)
+        + p.cohesion_protection * protection
+    )
 
 
 def relax(value, target, rate):

@@ -13,10 +13,18 @@ from .mathutil import logistic
 
 def commitment_target(match, threat, help_received, burden, trade, sanctioned, coercion, rally, age_years, p):
     """The commitment a member tends to toward one bloc (``match`` in 0..1, 1/2 counting as neutral)."""
-    z = (p.commitment_intercept + p.commitment_alignment * (2.0 * match - 1.0) + p.commitment_threat * threat
-         + p.commitment_help * help_received - p.commitment_burden * burden + p.commitment_trade * trade
-         - p.commitment_sanctions * sanctioned - p.commitment_coercion * coercion
-         + p.commitment_rally * rally - p.commitment_age * age_years)
+    z = (
+        p.commitment_intercept
+        + p.commitment_alignment * (2.0 * match - 1.0)
+        + p.commitment_threat * threat
+        + p.commitment_help * help_received
+        - p.commitment_burden * burden
+        + p.commitment_trade * trade
+        - p.commitment_sanctions * sanctioned
+        - p.commitment_coercion * coercion
+        + p.commitment_rally * rally
+        - p.commitment_age * age_years
+    )
     return logistic(z)
 
 

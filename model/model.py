@@ -25,12 +25,11 @@ from pathlib import Path
 import mesa
 import networkx as nx
 import numpy as np
-from mesa.discrete_space import Network
-
 from liptako.agents import ArmedGroup, Bloc, Junta, Partner, State
 from liptako.agents.state import ALLIES, DOMESTIC, Call
+from mesa.discrete_space import Network
 
-from . import coups, defence, funding, insurgency, membership
+from . import defence, funding, insurgency
 from .errors import InputError
 from .eventlog import EventLog
 from .geography import BORDERS, COUNTRIES
@@ -59,8 +58,7 @@ STREAMS = ("events", "insurgency", "defence", "coups", "succession", "membership
 
 def spawn_streams(seed: int) -> dict[str, np.random.Generator]:
     """One numpy Generator per named stream, all derived from one seed by SeedSequence."""
-    return {name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-            for i, name in enumerate(STREAMS)}
+    return {name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))) for i, name in enumerate(STREAMS)}
 
 
 class LiptakoModel(mesa.Model):
@@ -76,8 +74,16 @@ class LiptakoModel(mesa.Model):
             sweep them).
     """
 
-    def __init__(self, scenario: str | Path | Scenario = "baseline", *, rng=None, seed=None,
-                 months: int | None = None, parameters: Mapping[str, float] | None = None, **overrides) -> None:
+    def __init__(
+        self,
+        scenario: str | Path | Scenario = "baseline",
+        *,
+        rng=None,
+        seed=None,
+        months: int | None = None,
+        parameters: Mapping[str, float] | None = None,
+        **overrides,
+    ) -> None:
         spec = load(scenario)
         extra = {**(parameters or {}), **overrides}
         for name in extra:
@@ -103,11 +109,13 @@ class LiptakoModel(mesa.Model):
         self.log = EventLog()
         self._build()
         self.recorder = Recorder(self)
-        self.datacollector = mesa.DataCollector(model_reporters={
-            "members": lambda m: len(m.focal.members),
-            "coups": lambda m: sum(s.coup_successes for s in m.states),
-            "territory": lambda m: sum(s.territory for s in m.states) / len(m.states),
-        })
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "members": lambda m: len(m.focal.members),
+                "coups": lambda m: sum(s.coup_successes for s in m.states),
+                "territory": lambda m: sum(s.territory for s in m.states) / len(m.states),
+            }
+        )
 
     # --- construction -------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -133,10 +141,18 @@ class LiptakoModel(mesa.Model):
             r = spec.states[state.iso3].regime
             past = [parse_month(m) for m in r.coups] + ([parse_month(r.took_power)] if r.kind == "military" else [])
             state.regime = Junta(
-                self, state, leader=r.leader, kind=r.kind, took_power=parse_month(r.took_power),
-                legitimacy=r.legitimacy, cohesion=r.cohesion, alignment=r.alignment, commitment=r.commitment,
+                self,
+                state,
+                leader=r.leader,
+                kind=r.kind,
+                took_power=parse_month(r.took_power),
+                legitimacy=r.legitimacy,
+                cohesion=r.cohesion,
+                alignment=r.alignment,
+                commitment=r.commitment,
                 transition_deadline=parse_month(r.transition_deadline) if r.transition_deadline else None,
-                last_attempt=max(past) if past else None)
+                last_attempt=max(past) if past else None,
+            )
             state.last_success = parse_month(r.took_power) if r.kind == "military" else None
         self.index = {s.iso3: i for i, s in enumerate(self.states)}
 
@@ -151,8 +167,9 @@ class LiptakoModel(mesa.Model):
             self.partners[pid] = partner
         self.funding_sources = [DOMESTIC, *self.partners, ALLIES]
 
-        self.groups: dict[str, ArmedGroup] = {gid: ArmedGroup(self, gid, spec.armed_groups[gid])
-                                              for gid in sorted(spec.armed_groups)}
+        self.groups: dict[str, ArmedGroup] = {
+            gid: ArmedGroup(self, gid, spec.armed_groups[gid]) for gid in sorted(spec.armed_groups)
+        }
         self._count_fighters()
 
         self.blocs: dict[str, Bloc] = {}
@@ -188,15 +205,15 @@ class LiptakoModel(mesa.Model):
     def step(self) -> None:
         """Advance one month through the nine phases of the module docstring."""
         self.month = self.spec.start + self.steps - 1
-        self.fire_events()                 # 1. Events
-        self.fund()                        # 2. Funding
-        self.fight_insurgencies()          # 3. Insurgency
-        calls = self.call_for_help()       # 4. Aggression and calls for help
-        self.answer_calls(calls)           # 5. Responses
-        self.update_legitimacy()           # 6. Legitimacy (and cohesion)
-        self.resolve_coups()               # 7. Coups
-        self.update_membership()           # 8. Membership and partnerships
-        self.record()                      # 9. Record
+        self.fire_events()  # 1. Events
+        self.fund()  # 2. Funding
+        self.fight_insurgencies()  # 3. Insurgency
+        calls = self.call_for_help()  # 4. Aggression and calls for help
+        self.answer_calls(calls)  # 5. Responses
+        self.update_legitimacy()  # 6. Legitimacy (and cohesion)
+        self.resolve_coups()  # 7. Coups
+        self.update_membership()  # 8. Membership and partnerships
+        self.record()  # 9. Record
 
     def run(self, months: int | None = None) -> LiptakoModel:
         """Step to the horizon (or ``months`` more); returns the model."""
@@ -211,8 +228,11 @@ class LiptakoModel(mesa.Model):
         for state in self.states:
             state.end_deployments(month)
             if state.attacked_by is not None and state.attack_until <= month:
-                self.say(state, "intervention", f"the intervention by {state.attacked_by} ends "
-                         f"(territory contested {state.territory:.0%})")
+                self.say(
+                    state,
+                    "intervention",
+                    f"the intervention by {state.attacked_by} ends (territory contested {state.territory:.0%})",
+                )
                 state.attacked_by = None
                 state.attack_troops = 0.0
         for bloc in self.blocs.values():
@@ -229,8 +249,7 @@ class LiptakoModel(mesa.Model):
         states = self.state_by_id
         if isinstance(ev, CoupEvent):
             u = self.streams["events"].random()
-            self.coup(states[ev.state], u, outcome=ev.outcome, alignment=ev.alignment, leader=ev.leader,
-                      forced=True)
+            self.coup(states[ev.state], u, outcome=ev.outcome, alignment=ev.alignment, leader=ev.leader, forced=True)
         elif isinstance(ev, PartnerExitEvent):
             partner = self.partners[ev.partner]
             targets = ev.from_ if ev.from_ is not None else [s.iso3 for s in self.states]
@@ -248,8 +267,13 @@ class LiptakoModel(mesa.Model):
             partner = self.partners[ev.partner]
             before = partner.budget
             partner.budget = partner.budget * ev.factor if ev.factor is not None else ev.budget_musd
-            self.say(None, "funding", f"{partner.name} changes its Sahel budget from USD {before:,.0f} M "
-                     f"to USD {partner.budget:,.0f} M a year", who=partner.name)
+            self.say(
+                None,
+                "funding",
+                f"{partner.name} changes its Sahel budget from USD {before:,.0f} M "
+                f"to USD {partner.budget:,.0f} M a year",
+                who=partner.name,
+            )
         elif isinstance(ev, InterventionEvent):
             self.start_intervention(ev.by, states[ev.state], ev.troops)
         elif isinstance(ev, AccessionRequestEvent):
@@ -291,13 +315,16 @@ class LiptakoModel(mesa.Model):
         """States in a live bloc whose orientation has the sign of ``alignment`` (partners' 'brand')."""
         key = (alignment > 0, self._membership_version)
         if key not in self._brand_cache:
-            self._brand_cache[key] = {iso for b in self.blocs.values() if not b.dissolved
-                                      and b.alignment * alignment > 0 for iso in b.members}
+            self._brand_cache[key] = {
+                iso for b in self.blocs.values() if not b.dissolved and b.alignment * alignment > 0 for iso in b.members
+            }
         return self._brand_cache[key]
 
     def _has_non_aggression_allies(self, state: State) -> bool:
-        return any(b.non_aggression and state.iso3 in b.members and len(b.members) > 1 and not b.dissolved
-                   for b in self.blocs.values())
+        return any(
+            b.non_aggression and state.iso3 in b.members and len(b.members) > 1 and not b.dissolved
+            for b in self.blocs.values()
+        )
 
     def _staff_joint_forces(self) -> None:
         """Members lend troops to their bloc's joint force, paid from the common fund, sent where most needed."""
@@ -330,12 +357,16 @@ class LiptakoModel(mesa.Model):
         spills = [self._spill(s, before) for s in self.states]
         for i, state in enumerate(self.states):
             state.offensive = state.fighters >= 100 and draws[i] < insurgency.offensive_probability(
-                state.insurgent_share, p)
+                state.insurgent_share, p
+            )
             intensity = 2.0 if state.offensive or state.attacked_by is not None else 1.0
             state.fight(spills[i], intensity)
             if state.offensive:
-                self.say(state, "offensive", f"major offensive by {self._main_group(state)} "
-                         f"(territory contested {state.territory:.0%})")
+                self.say(
+                    state,
+                    "offensive",
+                    f"major offensive by {self._main_group(state)} (territory contested {state.territory:.0%})",
+                )
         for group in self.groups.values():
             for iso in sorted(group.fighters):
                 group.recruit(self.state_by_id[iso])
@@ -347,8 +378,10 @@ class LiptakoModel(mesa.Model):
         """Neighbours' contested territory, weighted by the armed groups' share of force there, and less
         between allies fighting jointly in a common space (Art. 4)."""
         cut = self.p.common_space_effect
-        return sum(territory[self.index[nb.iso3]] * nb.insurgent_share * (1.0 - cut * shared)
-                   for nb, shared in self._shared_clause(state))
+        return sum(
+            territory[self.index[nb.iso3]] * nb.insurgent_share * (1.0 - cut * shared)
+            for nb, shared in self._shared_clause(state)
+        )
 
     def _shared_clause(self, state: State) -> list[tuple[State, float]]:
         """Each neighbour with the strongest mutual-defence clause it shares with ``state`` (cached until
@@ -356,11 +389,14 @@ class LiptakoModel(mesa.Model):
         key = (state.iso3, self._membership_version)
         cached = self._clause_cache.get(key)
         if cached is None:
-            cached = [(nb, max((b.mutual_defence for b in self.blocs.values() if not b.dissolved
-                                and state.iso3 in b.members and nb.iso3 in b.members), default=0.0))
-                      for nb in state.neighbours]
+            cached = [(nb, self._strongest_clause(state.iso3, nb.iso3)) for nb in state.neighbours]
             self._clause_cache[key] = cached
         return cached
+
+    def _strongest_clause(self, a: str, b: str) -> float:
+        """The strongest mutual-defence clause of a live bloc both states belong to (0 if none)."""
+        clauses = [x.mutual_defence for x in self.blocs.values() if not x.dissolved and {a, b} <= x.members]
+        return max(clauses, default=0.0)
 
     def _count_fighters(self) -> None:
         for state in self.states:
@@ -389,9 +425,13 @@ class LiptakoModel(mesa.Model):
                 continue
             cause = f"the intervention by {state.attacked_by}" if attacked_now else "a major offensive"
             for b, bloc in enumerate(self.blocs.values()):
-                if (invoke[b][i] < defence.call_probability(bloc.mutual_defence) and not bloc.dissolved
-                        and bloc.id != state.attacked_by and state.iso3 in bloc.active_members()
-                        and len(bloc.members) > 1):
+                if (
+                    invoke[b][i] < defence.call_probability(bloc.mutual_defence)
+                    and not bloc.dissolved
+                    and bloc.id != state.attacked_by
+                    and state.iso3 in bloc.active_members()
+                    and len(bloc.members) > 1
+                ):
                     calls.append(state.call_for_help(bloc, cause))
         return calls
 
@@ -421,8 +461,9 @@ class LiptakoModel(mesa.Model):
                 if iso == requester.iso3:
                     continue
                 ally = self.state_by_id[iso]
-                honoured = ally.answer_call(call, draws[bloc_index[call.bloc.id]][self.index[requester.iso3]][
-                                                         self.index[iso]])
+                honoured = ally.answer_call(
+                    call, draws[bloc_index[call.bloc.id]][self.index[requester.iso3]][self.index[iso]]
+                )
                 troops = ally.deployments_out[-1].troops if honoured else 0
                 answers.append(f"{ally.name} sends {troops:,.0f} troops" if honoured else f"{ally.name} refuses")
             self.calls_made += 1
@@ -432,8 +473,12 @@ class LiptakoModel(mesa.Model):
                 self.focal_responses += call.answers
                 self.focal_honoured += call.honoured
             article = " under Article 6" if call.bloc.id == "AES" else ""
-            self.say(requester, "call", f"calls on its {call.bloc.id} allies{article} after {call.cause}: "
-                     + ("; ".join(answers) if answers else "no ally in good standing answers"))
+            self.say(
+                requester,
+                "call",
+                f"calls on its {call.bloc.id} allies{article} after {call.cause}: "
+                + ("; ".join(answers) if answers else "no ally in good standing answers"),
+            )
 
     # --- 6. legitimacy ------------------------------------------------------------------------------------
     def update_legitimacy(self) -> None:
@@ -460,8 +505,16 @@ class LiptakoModel(mesa.Model):
         recent = [self.month - nb.last_success for nb in state.neighbours if nb.last_success is not None]
         return max((exp(-m / self.p.coup_trap_months) for m in recent), default=0.0)
 
-    def coup(self, state: State, draw: float, *, outcome: str | None = None, alignment: float | None = None,
-             leader: str | None = None, forced: bool = False) -> bool:
+    def coup(
+        self,
+        state: State,
+        draw: float,
+        *,
+        outcome: str | None = None,
+        alignment: float | None = None,
+        leader: str | None = None,
+        forced: bool = False,
+    ) -> bool:
         """A coup attempt against the state's regime; returns whether it succeeded."""
         regime = state.regime
         risk = regime.coup_risk
@@ -473,20 +526,30 @@ class LiptakoModel(mesa.Model):
         how = "a coup attempt (scenario event)" if forced else f"a coup attempt (risk {risk:.1%}/month)"
         if not success:
             regime.survive_attempt()
-            self.say(state, "coup", f"{how} fails; {regime.leader} stays in power "
-                     f"(success chance was {chance:.0%})")
+            self.say(
+                state,
+                "coup",
+                f"{how} fails; {regime.leader} stays in power (success chance was {chance:.0%})",
+            )
             return False
         self._install_junta(state, alignment, leader)
         new = state.regime
         turn = "sovereigntist" if new.alignment > 0 else "pro-Western"
-        self.say(state, "coup", f"{how} succeeds: {new.leader} takes power "
-                 f"(alignment {new.alignment:+.2f}, {turn})")
+        self.say(
+            state,
+            "coup",
+            f"{how} succeeds: {new.leader} takes power (alignment {new.alignment:+.2f}, {turn})",
+        )
         for bloc in self.blocs.values():
             if bloc.sanctions_on_coup and state.iso3 in bloc.members and not bloc.dissolved:
                 bloc.sanction(state.iso3)
                 new.rally_round()
-                self.say(state, "sanctions", f"{bloc.id} suspends and sanctions the new junta"
-                         + (f" and threatens intervention" if bloc.threat_against(state.iso3) else ""))
+                self.say(
+                    state,
+                    "sanctions",
+                    f"{bloc.id} suspends and sanctions the new junta"
+                    + (" and threatens intervention" if bloc.threat_against(state.iso3) else ""),
+                )
         for partner in self.partners.values():
             if partner.react_to_coup(state):
                 self.say(state, "partner", f"{partner.name} suspends aid")
@@ -502,10 +565,19 @@ class LiptakoModel(mesa.Model):
             alignment = float(clip(centre + p.alignment_drift * normal, -1.0, 1.0))
         state.coup_successes += 1
         state.last_success = self.month
-        new = Junta(self, state, leader=leader or f"a military council ({format_month(self.month)})",
-                    kind="military", took_power=self.month, legitimacy=p.honeymoon_legitimacy,
-                    cohesion=clip(old.cohesion - p.coup_attempt_shock), alignment=alignment, commitment={},
-                    transition_deadline=self.month + int(p.transition_months), last_attempt=self.month)
+        new = Junta(
+            self,
+            state,
+            leader=leader or f"a military council ({format_month(self.month)})",
+            kind="military",
+            took_power=self.month,
+            legitimacy=p.honeymoon_legitimacy,
+            cohesion=clip(old.cohesion - p.coup_attempt_shock),
+            alignment=alignment,
+            commitment={},
+            transition_deadline=self.month + int(p.transition_months),
+            last_attempt=self.month,
+        )
         new.rally = old.rally if (old.alignment > 0) == (alignment > 0) else 0.0
         for bloc in self.blocs.values():  # commitment follows the new alignment
             if state.iso3 in bloc.members:
@@ -528,9 +600,13 @@ class LiptakoModel(mesa.Model):
             for iso in sorted(bloc.members):
                 state = self.state_by_id[iso]
                 burden = sum(d.troops for d in state.deployments_out if d.bloc == bloc.id) / (state.troops or 1.0)
-                c = state.regime.update_commitment(bloc, self._threat(state, bloc),
-                                                   burden * (1.0 - clip(state.help)), *self._coercion(state, bloc))
-                if (iso not in bloc.notices and state.regime.months_below.get(bloc.id, 0) >= p.exit_patience):
+                c = state.regime.update_commitment(
+                    bloc,
+                    self._threat(state, bloc),
+                    burden * (1.0 - clip(state.help)),
+                    *self._coercion(state, bloc),
+                )
+                if iso not in bloc.notices and state.regime.months_below.get(bloc.id, 0) >= p.exit_patience:
                     self.give_notice(state, bloc, f"commitment has fallen to {c:.2f}")
             for iso, due in sorted(bloc.notices.items()):
                 if due <= month:
@@ -542,7 +618,7 @@ class LiptakoModel(mesa.Model):
                 self._membership_version += 1
                 for iso in sorted(bloc.members):
                     self.leave(self.state_by_id[iso], bloc, quiet=True)
-                self.say(None, "dissolution", f"dissolved: fewer than two members remain", who=bloc.name)
+                self.say(None, "dissolution", "dissolved: fewer than two members remain", who=bloc.name)
 
     def _threat(self, state: State, bloc: Bloc) -> float:
         """Threat shared within a mutual-defence bloc: insurgency at home, and any member (or the state
@@ -566,8 +642,10 @@ class LiptakoModel(mesa.Model):
         """1 if the state is under attack, else the highest intervention threat of a bloc other than ``bloc``."""
         if self.state_by_id[iso3].attacked_by is not None:
             return 1.0
-        return max((b.threats.get(iso3, 0.0) for b in self.blocs.values() if b.threats and b is not bloc),
-                   default=0.0)
+        return max(
+            (b.threats.get(iso3, 0.0) for b in self.blocs.values() if b.threats and b is not bloc),
+            default=0.0,
+        )
 
     def _coercion(self, state: State, bloc: Bloc) -> tuple[float, float]:
         """Pressure a bloc puts on a member: sanctions on it (1) or suspension (1/2); and the bloc's
@@ -612,9 +690,12 @@ class LiptakoModel(mesa.Model):
             if bloc.dissolved or bloc.id == "ECOWAS":
                 continue
             for i, state in enumerate(self.states):
-                if (draws[b][i] >= p.accession_rate or state.iso3 in bloc.members
-                        or state.iso3 in bloc.former_members
-                        or not any(nb.iso3 in bloc.members for nb in state.neighbours)):
+                if (
+                    draws[b][i] >= p.accession_rate
+                    or state.iso3 in bloc.members
+                    or state.iso3 in bloc.former_members
+                    or not any(nb.iso3 in bloc.members for nb in state.neighbours)
+                ):
                     continue
                 target = state.regime.commitment_target(bloc, self._threat(state, bloc))
                 if target >= p.accession_threshold:
@@ -626,16 +707,19 @@ class LiptakoModel(mesa.Model):
             return False
         voters = bloc.active_members()
         draws = self.streams["membership"].random(len(self.states)).tolist()
-        yes = [v for v in voters if draws[self.index[v]] < membership.vote_probability(
-            funding.alignment_match(self.state_by_id[v].regime.alignment, state.regime.alignment), self.p)]
+        yes = [v for v in voters if self.state_by_id[v].regime.votes_to_admit(state.regime, draws[self.index[v]])]
         admitted = len(yes) == len(voters) if bloc.decision_rule == "unanimity" else 2 * len(yes) > len(voters)
         if admitted:
             bloc.admit(state.iso3)
             self._membership_version += 1
             state.regime.commitment[bloc.id] = state.regime.commitment_target(bloc, self._threat(state, bloc))
         verdict = "admitted" if admitted else "refused"
-        self.say(state, "accession", f"applies to join {bloc.id}: {verdict} ({len(yes)} of {len(voters)} "
-                 f"members in favour, {bloc.decision_rule})")
+        self.say(
+            state,
+            "accession",
+            f"applies to join {bloc.id}: {verdict} ({len(yes)} of {len(voters)} "
+            f"members in favour, {bloc.decision_rule})",
+        )
         return admitted
 
     def _partnerships(self) -> None:
@@ -646,21 +730,30 @@ class LiptakoModel(mesa.Model):
             expel, invite = draws[0][k], draws[1][k]
             for i, state in enumerate(self.states):
                 regime = state.regime
-                if expel[i] < p.expel_rate and partner.alignment * regime.alignment < 0 and (
-                        abs(regime.alignment) > p.expel_threshold and partner.present_in(state)):
+                if (
+                    expel[i] < p.expel_rate
+                    and partner.alignment * regime.alignment < 0
+                    and (abs(regime.alignment) > p.expel_threshold and partner.present_in(state))
+                ):
                     partner.expelled_by(state)
                     if partner.western:
                         regime.rally_round()
                     self.say(state, "partner", f"{regime.leader} orders {partner.name} out")
                     continue
-                if (invite[i] >= p.invite_rate or state.iso3 in partner.expelled or state.iso3 in partner.suspended
-                        or funding.alignment_match(partner.alignment, regime.alignment) < 0.75):
+                if (
+                    invite[i] >= p.invite_rate
+                    or state.iso3 in partner.expelled
+                    or state.iso3 in partner.suspended
+                    or funding.alignment_match(partner.alignment, regime.alignment) < 0.75
+                ):
                     continue
                 if state.iso3 not in partner.clients and partner.budget > 0:
                     partner.enter(state)
                     self.say(state, "partner", f"{partner.name} becomes a security partner")
-                elif (partner.force_pool - partner.personnel_deployed >= 100
-                      and state.security_forces.get(partner.id, 0.0) < p.deployment_size):
+                elif (
+                    partner.force_pool - partner.personnel_deployed >= 100
+                    and state.security_forces.get(partner.id, 0.0) < p.deployment_size
+                ):
                     sent = partner.deploy(state, p.deployment_size)
                     self.say(state, "partner", f"{partner.name} deploys {sent:,.0f} security personnel")
 
@@ -675,8 +768,7 @@ class LiptakoModel(mesa.Model):
     # --- helpers ------------------------------------------------------------------------------------------
     def say(self, state: State | None, kind: str, text: str, who: str | None = None) -> None:
         """Add a line to the event log, dated this month and naming the state (or actor) in words."""
-        self.log.add(self.month, who or (state.name if state else "Region"), kind, text,
-                     state.iso3 if state else None)
+        self.log.add(self.month, who or (state.name if state else "Region"), kind, text, state.iso3 if state else None)
 
     def summary(self) -> dict[str, float | int]:
         """The per-run outcomes (see :mod:`liptako.model.outputs`)."""

@@ -87,9 +87,17 @@ class Recorder:
         self.columns += [f"{o.name}.{s.iso3}" for o in STATE_SERIES for s in states]
         self.columns += [f"funding.{src}.{s.iso3}" for src in self.sources for s in states]
         self._getters: list[Callable] = [
-            lambda s: s.regime.legitimacy, lambda s: s.regime.cohesion, lambda s: s.regime.coup_risk,
-            lambda s: s.regime.alignment, lambda s: s.territory, lambda s: s.deaths, lambda s: s.displaced,
-            lambda s: s.fighters, lambda s: s.troops_home, lambda s: s.troops_abroad, lambda s: s.readiness,
+            lambda s: s.regime.legitimacy,
+            lambda s: s.regime.cohesion,
+            lambda s: s.regime.coup_risk,
+            lambda s: s.regime.alignment,
+            lambda s: s.territory,
+            lambda s: s.deaths,
+            lambda s: s.displaced,
+            lambda s: s.fighters,
+            lambda s: s.troops_home,
+            lambda s: s.troops_abroad,
+            lambda s: s.readiness,
             lambda s: s.funds,
         ]
         assert len(self._getters) == len(STATE_SERIES)
@@ -155,8 +163,7 @@ def summarise(model: LiptakoModel) -> dict[str, float | int]:
         "responses": model.responses,
         "responses_honoured": model.responses_honoured,
         "honour_rate": model.responses_honoured / model.responses if model.responses else float("nan"),
-        "focal_honour_rate": (model.focal_honoured / model.focal_responses if model.focal_responses
-                              else float("nan")),
+        "focal_honour_rate": (model.focal_honoured / model.focal_responses if model.focal_responses else float("nan")),
         "ecowas_exits": len(model.ecowas_exits),
         "peak_territory": peak(sorted(focal.members | focal.former_members)),
         "peak_territory_coastal": peak([s.iso3 for s in states if s.coastal]),

@@ -242,8 +242,14 @@ class SetParameterEvent(_Event):
 
 
 Event = Annotated[
-    CoupEvent | PartnerExitEvent | PartnerEntryEvent | FundingChangeEvent | InterventionEvent
-    | AccessionRequestEvent | WithdrawalEvent | SetParameterEvent,
+    CoupEvent
+    | PartnerExitEvent
+    | PartnerEntryEvent
+    | FundingChangeEvent
+    | InterventionEvent
+    | AccessionRequestEvent
+    | WithdrawalEvent
+    | SetParameterEvent,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = ("coup", "partner_exit", "partner_entry", "funding_change", "intervention",
@@ -284,8 +290,13 @@ class Scenario(_Strict):
         spec = self.states.get(iso3)
         return (spec.name if spec and spec.name else None) or COUNTRIES[iso3].name
 
-    def replace(self, *, months: int | None = None, parameters: Mapping[str, float] | None = None,
-                where: str = "overrides") -> Scenario:
+    def replace(
+        self,
+        *,
+        months: int | None = None,
+        parameters: Mapping[str, float] | None = None,
+        where: str = "overrides",
+    ) -> Scenario:
         """A copy with another horizon and/or more parameter overrides, validated like the file."""
         data = self.model_dump(by_alias=True)
         if months is not None:
@@ -310,8 +321,11 @@ def load(source: str | Path | Scenario) -> Scenario:
         return _load_bundled(source)
     path = Path(source)
     if not path.suffix and not path.exists():
-        raise InputError(str(source), None, "no such bundled scenario or file; bundled scenarios: "
-                         + ", ".join(bundled_names()))
+        raise InputError(
+            str(source),
+            None,
+            "no such bundled scenario or file; bundled scenarios: " + ", ".join(bundled_names()),
+        )
     return _load_path(path.resolve(), str(source))
 
 
@@ -359,8 +373,13 @@ def _read_chain(path: Path, shown: str, chain: tuple[Path, ...]) -> list[tuple[s
     else:
         parent_path, parent_shown = (path.parent / parent).resolve(), parent
         if not parent_path.is_file():
-            raise InputError(shown, "scenario.extends", f"parent {parent!r} is neither a bundled scenario ("
-                             + ", ".join(bundled_names()) + ") nor a file next to this one")
+            raise InputError(
+                shown,
+                "scenario.extends",
+                f"parent {parent!r} is neither a bundled scenario ("
+                + ", ".join(bundled_names())
+                + ") nor a file next to this one",
+            )
     return [(shown, raw), *_read_chain(parent_path, parent_shown, (*chain, path))]
 
 
@@ -417,21 +436,32 @@ def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> 
         try:
             check_value(name, value)
         except ValueError as err:
-            fail(("parameters", name), str(err).replace(f"parameter {name!r} ", "").replace(
-                f"unknown parameter {name!r}", "unknown parameter"))
+            fail(
+                ("parameters", name),
+                str(err)
+                .replace(f"parameter {name!r} ", "")
+                .replace(f"unknown parameter {name!r}", "unknown parameter"),
+            )
     if s.scenario.focal_bloc not in s.blocs:
-        fail(("scenario", "focal_bloc"), f"bloc {s.scenario.focal_bloc!r} is not defined; defined blocs: "
-             + (", ".join(s.blocs) or "none"))
+        fail(
+            ("scenario", "focal_bloc"),
+            f"bloc {s.scenario.focal_bloc!r} is not defined; defined blocs: " + (", ".join(s.blocs) or "none"),
+        )
     for iso, st in s.states.items():
         for bloc in st.regime.commitment:
             if bloc not in s.blocs:
-                fail(("states", iso, "regime", "commitment", bloc), "no such bloc in this scenario; defined: "
-                     + ", ".join(s.blocs))
+                fail(
+                    ("states", iso, "regime", "commitment", bloc),
+                    "no such bloc in this scenario; defined: " + ", ".join(s.blocs),
+                )
     for pid, p in s.partners.items():
         for field, ids in (("clients", p.clients), ("forces", p.forces)):
             for iso in ids:
                 if iso not in states:
-                    fail(("partners", pid, field), f"state {iso!r} is not in this scenario's states ({states_list})")
+                    fail(
+                        ("partners", pid, field),
+                        f"state {iso!r} is not in this scenario's states ({states_list})",
+                    )
         for bloc in p.bloc_funding:
             if bloc not in s.blocs:
                 fail(("partners", pid, "bloc_funding", bloc), "no such bloc in this scenario")
@@ -445,7 +475,10 @@ def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> 
         for field in ("members", "suspended", "sanctioned"):
             for iso in getattr(b, field):
                 if iso not in states:
-                    fail(("blocs", bid, field), f"state {iso!r} is not in this scenario's states ({states_list})")
+                    fail(
+                        ("blocs", bid, field),
+                        f"state {iso!r} is not in this scenario's states ({states_list})",
+                    )
         for field in ("suspended", "sanctioned"):
             for iso in getattr(b, field):
                 if iso not in b.members:
@@ -455,7 +488,10 @@ def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> 
         loc = ("events", i)
         when = parse_month(ev.date)
         if not start <= when <= end:
-            fail((*loc, "date"), f"{ev.date} is outside the horizon {format_month(start)} to {format_month(end)}")
+            fail(
+                (*loc, "date"),
+                f"{ev.date} is outside the horizon {format_month(start)} to {format_month(end)}",
+            )
         for field in ("state", "to", "from_"):
             ids = getattr(ev, field, None)
             for iso in (ids,) if isinstance(ids, str) else ids or ():
@@ -463,15 +499,22 @@ def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> 
                     fail((*loc, field.rstrip("_")), f"state {iso!r} is not in this scenario ({states_list})")
         partner = getattr(ev, "partner", None) or (ev.by if isinstance(ev, InterventionEvent) else None)
         if partner in PARTNERS and partner not in s.partners and not isinstance(ev, PartnerEntryEvent):
-            fail((*loc, "partner" if hasattr(ev, "partner") else "by"),
-                 f"partner {partner!r} is not defined in this scenario; defined: {', '.join(s.partners)}")
+            fail(
+                (*loc, "partner" if hasattr(ev, "partner") else "by"),
+                f"partner {partner!r} is not defined in this scenario; defined: {', '.join(s.partners)}",
+            )
         if isinstance(ev, PartnerEntryEvent) and ev.partner not in s.partners:
-            fail((*loc, "partner"), f"partner {ev.partner!r} must be defined under [partners.{ev.partner}] "
-                 "(budget, alignment) before it can enter")
+            fail(
+                (*loc, "partner"),
+                f"partner {ev.partner!r} must be defined under [partners.{ev.partner}] "
+                "(budget, alignment) before it can enter",
+            )
         bloc = getattr(ev, "bloc", None) or (ev.by if isinstance(ev, InterventionEvent) and ev.by in BLOCS else None)
         if bloc is not None and bloc not in s.blocs:
-            fail((*loc, "bloc" if hasattr(ev, "bloc") else "by"),
-                 f"bloc {bloc!r} is not defined in this scenario; defined: {', '.join(s.blocs)}")
+            fail(
+                (*loc, "bloc" if hasattr(ev, "bloc") else "by"),
+                f"bloc {bloc!r} is not defined in this scenario; defined: {', '.join(s.blocs)}",
+            )
         if isinstance(ev, SetParameterEvent):
             try:
                 check_value(ev.parameter, ev.value)
@@ -527,7 +570,7 @@ def _explain(err: ValidationError, shown: str, provenance: dict) -> InputError:
         loc = (*loc, "type")
     elif kind == "union_tag_not_found":
         problem = f"event has no 'type'; allowed: {', '.join(EVENT_TYPES)}"
-    elif kind == "literal_error" and loc and loc[-1] in ("state", "members", "clients", "to", "from") or (
+    elif (kind == "literal_error" and loc and loc[-1] in ("state", "members", "clients", "to", "from")) or (
         kind == "literal_error" and len(loc) > 1 and isinstance(loc[-1], int)
     ):
         problem = f"unknown ID {first['input']!r}; allowed: {first['ctx']['expected']}"
@@ -567,7 +610,8 @@ def _fields_at(loc: tuple, full_loc: tuple) -> list[str]:
         part = parts.pop(0)
         if isinstance(node, type) and issubclass(node, BaseModel):
             field = node.model_fields.get(part) or next(
-                (f for f in node.model_fields.values() if f.alias == part), None)
+                (f for f in node.model_fields.values() if f.alias == part), None
+            )
             if field is None:
                 return []
             node = field.annotation
@@ -579,8 +623,16 @@ def _fields_at(loc: tuple, full_loc: tuple) -> list[str]:
         elif origin is list:
             node = typing.get_args(node)[0]
         elif origin in (typing.Union, types.UnionType):
-            node = next((a for a in typing.get_args(node) if isinstance(a, type) and issubclass(a, BaseModel)
-                         and part in typing.get_args(a.model_fields["type"].annotation)), None)
+            node = next(
+                (
+                    a
+                    for a in typing.get_args(node)
+                    if isinstance(a, type)
+                    and issubclass(a, BaseModel)
+                    and part in typing.get_args(a.model_fields["type"].annotation)
+                ),
+                None,
+            )
             if node is None:
                 return []
         else:
