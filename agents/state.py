@@ -70,10 +70,12 @@ class State(FixedAgent):
         self.regime: Junta | None = None
         self.neighbours: list[State] = []  # set by the model from the border network
         # Books and forces, month by month
-        self.funding: dict[str, float] = {}
+        self.funding: dict[str, float] = {}  # source -> USD M received this month
+        self.funds = 0.0  # their sum
         self.spending_abroad = 0.0  # USD M this month on deployments, aid and bloc dues
         self.readiness = 1.0
         self.unpaid = deque([0] * 12, maxlen=12)  # 1 for each of the last 12 months the army went unpaid
+        self.unpaid_share = 0.0  # share of those 12 months
         self.capacity = 0.0
         self.fighters = 0.0  # all armed groups' fighters on its soil
         self.insurgent_share = 0.0
@@ -112,11 +114,6 @@ class State(FixedAgent):
         return self.troops_abroad / self.troops if self.troops else 0.0
 
     @property
-    def unpaid_share(self) -> float:
-        """Share of the last 12 months in which the army went unpaid."""
-        return sum(self.unpaid) / 12.0
-
-    @property
     def partner_personnel(self) -> float:
         """Partner security personnel (contractors, trainers, troops) in the country."""
         return sum(self.security_forces.values())
@@ -135,22 +132,19 @@ class State(FixedAgent):
                 self.defence_budget, float(sanctioned), relief, float(self.left_trade_bloc), p
             )
         }
+        self.funds = self.funding[DOMESTIC]  # all money received this month, USD M
         self.spending_abroad = 0.0
 
     def receive(self, source: str, amount: float) -> None:
         """Book money received from a source (a partner's ID, ``allies`` or ``domestic``)."""
         if amount:
             self.funding[source] = self.funding.get(source, 0.0) + amount
+            self.funds += amount
 
     def spend_abroad(self, amount: float) -> float:
         """Pay for deployments, aid to allies or bloc dues; returns what was paid."""
         self.spending_abroad += amount
         return amount
-
-    @property
-    def funds(self) -> float:
-        """All money received this month, USD M."""
-        return sum(self.funding.values())
 
     def update_readiness(self) -> None:
         """Readiness = funds left at home / upkeep of the forces at home; a short month counts as unpaid."""
@@ -158,6 +152,7 @@ class State(FixedAgent):
         upkeep = (self.troops_home + p.auxiliary_cost_share * self.auxiliaries) * self.cost_per_soldier / 1e6
         self.readiness = funding.readiness(max(0.0, self.funds - self.spending_abroad), upkeep)
         self.unpaid.append(1 if self.readiness < p.unpaid_threshold else 0)
+        self.unpaid_share = sum(self.unpaid) / 12.0
 
     # --- 3. insurgency ------------------------------------------------------------------------------------
     def assess_balance(self, protection_support: float) -> None:

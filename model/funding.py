@@ -12,7 +12,7 @@ from .mathutil import clip, maximum, minimum
 def alignment_match(a, b):
     """How close two orientations on the -1 (Western) ... +1 (sovereigntist) axis are: 1 same, 0 opposite."""
     d = a - b
-    return 1.0 - (d if d >= 0 else -d) / 2.0 if isinstance(d, float | int) else 1.0 - abs(d) / 2.0
+    return 1.0 - (d if d >= 0 else -d) / 2.0 if isinstance(d, (float, int)) else 1.0 - abs(d) / 2.0
 
 
 def allocation_weight(match, territory, brand, p):
@@ -36,7 +36,7 @@ def domestic_revenue(budget_musd_year, sanctioned, relief, left_trade_bloc, p):
 
 def readiness(funds_musd, upkeep_musd):
     """Share of the army's monthly upkeep that its funds cover: min(1, funds / upkeep)."""
-    if isinstance(upkeep_musd, float | int):
+    if isinstance(upkeep_musd, (float, int)):
         return 1.0 if upkeep_musd <= 0 else clip(funds_musd / upkeep_musd)
     return minimum(1.0, maximum(0.0, funds_musd / maximum(upkeep_musd, 1e-12)))
 

@@ -20,7 +20,7 @@ def insurgent_share(fighters, state_capacity, p):
     """The armed groups' share x of the balance of force, in [0, 1]."""
     force = p.force_multiplier * fighters
     total = force + state_capacity
-    if isinstance(total, float | int):
+    if isinstance(total, (float, int)):
         return force / total if total > 0 else 0.0
     return force / maximum(total, 1e-12)
 

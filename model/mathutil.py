@@ -10,15 +10,17 @@ import math
 
 import numpy as np
 
+_SCALAR = (float, int)  # a tuple: isinstance with it is faster than with float | int
+
 
 def exp(x):
     """e**x, elementwise."""
-    return math.exp(x) if isinstance(x, float | int) else np.exp(x)
+    return math.exp(x) if isinstance(x, _SCALAR) else np.exp(x)
 
 
 def logistic(x):
     """The logistic function 1 / (1 + e**-x), elementwise, without overflow."""
-    if isinstance(x, float | int):
+    if isinstance(x, _SCALAR):
         if x >= 0:
             return 1.0 / (1.0 + math.exp(-x))
         z = math.exp(x)
@@ -28,21 +30,21 @@ def logistic(x):
 
 def clip(x, low: float = 0.0, high: float = 1.0):
     """x bounded to [low, high], elementwise."""
-    if isinstance(x, float | int):
+    if isinstance(x, _SCALAR):
         return low if x < low else high if x > high else x
     return np.clip(x, low, high)
 
 
 def minimum(x, y):
     """The smaller of x and y, elementwise."""
-    if isinstance(x, float | int) and isinstance(y, float | int):
+    if isinstance(x, _SCALAR) and isinstance(y, _SCALAR):
         return x if x < y else y
     return np.minimum(x, y)
 
 
 def maximum(x, y):
     """The larger of x and y, elementwise."""
-    if isinstance(x, float | int) and isinstance(y, float | int):
+    if isinstance(x, _SCALAR) and isinstance(y, _SCALAR):
         return x if x > y else y
     return np.maximum(x, y)
 

@@ -196,7 +196,7 @@ class LiptakoModel(mesa.Model):
         self.junta_attempts = 0
         self.ecowas_exits: list[str] = []
         self.first_exit: tuple[str, int] | None = None
-        self._threat_cache: dict[tuple[str, int], float] = {}
+        self._threatened: set[str] = set()  # see _note_threats
         self._clause_cache: dict[tuple[str, int], list] = {}
         self._membership_version = 0  # bumped whenever a bloc's membership changes
         self._brand_cache: dict[tuple[bool, int], set[str]] = {}
@@ -400,7 +400,10 @@ class LiptakoModel(mesa.Model):
 
     def _count_fighters(self) -> None:
         for state in self.states:
-            state.fighters = sum(g.fighters.get(state.iso3, 0.0) for g in self.groups.values())
+            state.fighters = 0.0
+        for group in self.groups.values():
+            for iso, n in group.fighters.items():
+                self.state_by_id[iso].fighters += n
 
     def _main_group(self, state: State) -> str:
         return max(self.groups.values(), key=lambda g: g.fighters.get(state.iso3, 0.0)).name
@@ -502,6 +505,8 @@ class LiptakoModel(mesa.Model):
 
     def _contagion(self, state: State) -> float:
         """Recent successful coups next door, fading like the coup trap (0 if none)."""
+        if not self.p.coup_contagion:  # off by default (Miller, Joseph & Ohl 2018): skip the search
+            return 0.0
         recent = [self.month - nb.last_success for nb in state.neighbours if nb.last_success is not None]
         return max((exp(-m / self.p.coup_trap_months) for m in recent), default=0.0)
 
@@ -579,6 +584,7 @@ class LiptakoModel(mesa.Model):
             last_attempt=self.month,
         )
         new.rally = old.rally if (old.alignment > 0) == (alignment > 0) else 0.0
+        self._note_threats()
         for bloc in self.blocs.values():  # commitment follows the new alignment
             if state.iso3 in bloc.members:
                 new.commitment[bloc.id] = new.commitment_target(bloc, self._threat(state, bloc))
@@ -592,20 +598,19 @@ class LiptakoModel(mesa.Model):
     def update_membership(self) -> None:
         """Partners expelled or invited; commitments move; members give notice, leave, apply; blocs dissolve."""
         self._partnerships()
+        self._note_threats()
         p = self.p
         month = self.month
         for bloc in self.blocs.values():
             if bloc.dissolved:
                 continue
+            shared = self._shared_threat(bloc) if bloc.mutual_defence else 0.0
             for iso in sorted(bloc.members):
                 state = self.state_by_id[iso]
-                burden = sum(d.troops for d in state.deployments_out if d.bloc == bloc.id) / (state.troops or 1.0)
-                c = state.regime.update_commitment(
-                    bloc,
-                    self._threat(state, bloc),
-                    burden * (1.0 - clip(state.help)),
-                    *self._coercion(state, bloc),
-                )
+                threat = bloc.mutual_defence * clip(state.territory + shared)
+                abroad = sum(d.troops for d in state.deployments_out if d.bloc == bloc.id) / (state.troops or 1.0)
+                burden = abroad * (1.0 - clip(state.help))
+                c = state.regime.update_commitment(bloc, threat, burden, *self._coercion(state, bloc))
                 if iso not in bloc.notices and state.regime.months_below.get(bloc.id, 0) >= p.exit_patience:
                     self.give_notice(state, bloc, f"commitment has fallen to {c:.2f}")
             for iso, due in sorted(bloc.notices.items()):
@@ -631,21 +636,24 @@ class LiptakoModel(mesa.Model):
         return bloc.mutual_defence * clip(state.territory + external)
 
     def _shared_threat(self, bloc: Bloc) -> float:
-        """The highest outside threat over any member of a bloc, computed once a month."""
-        key = (bloc.id, self.month)
-        if key not in self._threat_cache:
-            self._threat_cache = {k: v for k, v in self._threat_cache.items() if k[1] == self.month}
-            self._threat_cache[key] = max((self._coerced(iso, bloc) for iso in bloc.members), default=0.0)
-        return self._threat_cache[key]
+        """The highest outside threat over any member of a bloc."""
+        threatened = self._threatened
+        if not threatened:
+            return 0.0
+        return max((self._coerced(iso, bloc) for iso in bloc.members if iso in threatened), default=0.0)
 
     def _coerced(self, iso3: str, bloc: Bloc) -> float:
         """1 if the state is under attack, else the highest intervention threat of a bloc other than ``bloc``."""
         if self.state_by_id[iso3].attacked_by is not None:
             return 1.0
-        return max(
-            (b.threats.get(iso3, 0.0) for b in self.blocs.values() if b.threats and b is not bloc),
-            default=0.0,
-        )
+        return max((b.threats.get(iso3, 0.0) for b in self.blocs.values() if b.threats and b is not bloc), default=0.0)
+
+    def _note_threats(self) -> None:
+        """Refresh the set of states under attack or under some bloc's intervention threat."""
+        out = {s.iso3 for s in self.states if s.attacked_by is not None}
+        for b in self.blocs.values():
+            out.update(b.threats)
+        self._threatened = out
 
     def _coercion(self, state: State, bloc: Bloc) -> tuple[float, float]:
         """Pressure a bloc puts on a member: sanctions on it (1) or suspension (1/2); and the bloc's
@@ -705,6 +713,7 @@ class LiptakoModel(mesa.Model):
         """A candidate applies; each member in good standing votes; unanimity or majority decides."""
         if bloc.dissolved or state.iso3 in bloc.members:
             return False
+        self._note_threats()
         voters = bloc.active_members()
         draws = self.streams["membership"].random(len(self.states)).tolist()
         yes = [v for v in voters if self.state_by_id[v].regime.votes_to_admit(state.regime, draws[self.index[v]])]

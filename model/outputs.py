@@ -6,8 +6,8 @@ outcomes are computed from the model at the end by :func:`summarise`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,27 +21,29 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One declared output: its name, a label for plots and tables, and its unit."""
+    """One declared output: its name, a label for plots and tables, its unit, and (for monthly per-state
+    series) the State attribute it reads, e.g. ``"regime.legitimacy"``."""
 
     name: str
     label: str
     unit: str
+    attribute: str = ""
 
 
 # Per state, per month (columns "<name>.<ISO>").
 STATE_SERIES: tuple[Output, ...] = (
-    Output("legitimacy", "Legitimacy", "0-1"),
-    Output("cohesion", "Army cohesion", "0-1"),
-    Output("coup_risk", "Coup risk", "per month"),
-    Output("alignment", "Alignment", "-1 West .. +1 sovereigntist"),
-    Output("territory", "Territory contested", "share"),
-    Output("deaths", "Conflict deaths", "per month"),
-    Output("displaced", "Internally displaced", "persons"),
-    Output("fighters", "Armed-group fighters", "fighters"),
-    Output("troops_home", "Troops at home", "troops"),
-    Output("troops_abroad", "Troops abroad", "troops"),
-    Output("readiness", "Readiness", "0-1"),
-    Output("funding_total", "Funding received", "USD M per month"),
+    Output("legitimacy", "Legitimacy", "0-1", "regime.legitimacy"),
+    Output("cohesion", "Army cohesion", "0-1", "regime.cohesion"),
+    Output("coup_risk", "Coup risk", "per month", "regime.coup_risk"),
+    Output("alignment", "Alignment", "-1 West .. +1 sovereigntist", "regime.alignment"),
+    Output("territory", "Territory contested", "share", "territory"),
+    Output("deaths", "Conflict deaths", "per month", "deaths"),
+    Output("displaced", "Internally displaced", "persons", "displaced"),
+    Output("fighters", "Armed-group fighters", "fighters", "fighters"),
+    Output("troops_home", "Troops at home", "troops", "troops_home"),
+    Output("troops_abroad", "Troops abroad", "troops", "troops_abroad"),
+    Output("readiness", "Readiness", "0-1", "readiness"),
+    Output("funding_total", "Funding received", "USD M per month", "funds"),
 )
 # Per funding source and state, per month (columns "funding.<SOURCE>.<ISO>").
 FUNDING = Output("funding", "Funding by source", "USD M per month")
@@ -86,31 +88,17 @@ class Recorder:
         self.columns += [f"members.{b}" for b in model.blocs]
         self.columns += [f"{o.name}.{s.iso3}" for o in STATE_SERIES for s in states]
         self.columns += [f"funding.{src}.{s.iso3}" for src in self.sources for s in states]
-        self._getters: list[Callable] = [
-            lambda s: s.regime.legitimacy,
-            lambda s: s.regime.cohesion,
-            lambda s: s.regime.coup_risk,
-            lambda s: s.regime.alignment,
-            lambda s: s.territory,
-            lambda s: s.deaths,
-            lambda s: s.displaced,
-            lambda s: s.fighters,
-            lambda s: s.troops_home,
-            lambda s: s.troops_abroad,
-            lambda s: s.readiness,
-            lambda s: s.funds,
-        ]
-        assert len(self._getters) == len(STATE_SERIES)
+        self._getters = [attrgetter(o.attribute) for o in STATE_SERIES]
         self.values = np.zeros((max(model.spec.months, 12), len(self.columns) - 2))
         self.rows = 0
 
     def record(self) -> None:
         """Store this month's row."""
         m = self.model
-        row = [len(b.members) for b in m.blocs.values()]
         states = m.states
+        row = [len(b.members) for b in m.blocs.values()]
         for get in self._getters:
-            row += [get(s) for s in states]
+            row += map(get, states)
         for src in self.sources:
             row += [s.funding.get(src, 0.0) for s in states]
         if self.rows == len(self.values):  # stepping past the horizon (e.g. in the app)
