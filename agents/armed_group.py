@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+
 from liptako.model import insurgency
 
 if TYPE_CHECKING:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+
 from liptako.model.mathutil import decay
 
 if TYPE_CHECKING:

@@ -6,9 +6,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mesa.discrete_space import FixedAgent
+
 from liptako.model import defence, funding, insurgency
 from liptako.model.mathutil import clip, decay
-from mesa.discrete_space import FixedAgent
 
 if TYPE_CHECKING:
     from liptako.model.model import LiptakoModel

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+
 from liptako.model import LiptakoModel
 
 TARGETS = {

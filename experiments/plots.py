@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from liptako.model.outputs import LABELS
 from matplotlib.figure import Figure
+
+from liptako.model.outputs import LABELS
 
 if TYPE_CHECKING:
     from .runner import RunResult

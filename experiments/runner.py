@@ -20,6 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
+
 from liptako.model import LiptakoModel
 from liptako.model.eventlog import LoggedEvent
 from liptako.model.scenario import Scenario, format_month

@@ -25,9 +25,10 @@ from pathlib import Path
 import mesa
 import networkx as nx
 import numpy as np
+from mesa.discrete_space import Network
+
 from liptako.agents import ArmedGroup, Bloc, Junta, Partner, State
 from liptako.agents.state import ALLIES, DOMESTIC, Call
-from mesa.discrete_space import Network
 
 from . import defence, funding, insurgency
 from .errors import InputError

@@ -562,7 +562,8 @@ def _explain(err: ValidationError, shown: str, provenance: dict) -> InputError:
         loc = key_loc
     elif kind == "extra_forbidden":
         fields = _fields_at(loc[:-1], first["loc"])
-        problem = f"unknown key {loc[-1]!r}; valid keys: {', '.join(fields)}" if fields else "unknown key"
+        what = "table" if isinstance(first.get("input"), dict) else "key"
+        problem = f"unknown {what} {loc[-1]!r}; valid keys: {', '.join(fields)}" if fields else f"unknown {what}"
     elif kind == "missing":
         problem = "required key is missing"
     elif kind == "union_tag_invalid":
