@@ -66,7 +66,7 @@ class Partner(mesa.Agent):
         """Whether this partner funds a state this month."""
         return state.iso3 in self.clients and state.iso3 not in self.expelled and state.iso3 not in self.suspended
 
-    def allocate(self, states: list[State], blocs: dict[str, Bloc]) -> None:
+    def allocate(self, blocs: dict[str, Bloc]) -> None:
         """Spend this month's budget: blocs' common funds first, then clients by alignment, need and brand."""
         p = self.model.p
         monthly = self.budget / 12.0
@@ -77,17 +77,16 @@ class Partner(mesa.Agent):
                 bloc.fund += monthly * share
                 self.spent += monthly * share
         rest = monthly - self.spent
-        recipients = [s for s in states if self.eligible(s)]
+        by_id = self.model.state_by_id
+        recipients = [by_id[iso] for iso in sorted(self.clients) if self.eligible(by_id[iso])]
         branded = self.model.bloc_members_leaning(self.alignment)
         weights = [
             funding.allocation_weight(
-                funding.alignment_match(self.alignment, s.regime.alignment),
-                s.territory,
-                float(s.iso3 in branded),
-                p,
+                match=funding.alignment_match(self.alignment, s.regime.alignment), territory=s.territory,
+                brand=float(s.iso3 in branded), p=p,
             )
             for s in recipients
-        ]
+        ]  # fmt: skip
         total = sum(weights)
         if total > 0:
             for state, w in zip(recipients, weights, strict=True):

@@ -178,7 +178,10 @@ def cmd_run(args) -> int:
         raise UsageError(f"--out {out}: exists and is not a folder")
     narrate = (lambda entry: print(entry, flush=True)) if args.narrate else None
     result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
-    written = write_results(result, out, command=["liptako", *sys.argv[1:]], plots=not args.no_plots)
+    try:
+        written = write_results(result, out, command=["liptako", *sys.argv[1:]], plots=not args.no_plots)
+    except OSError as err:
+        raise UsageError(f"--out {out}: cannot write there ({err.strerror or err})") from None
     print(describe(result))
     print(f"Wrote {out}/: " + ", ".join(p.name for p in written))
     return 0

@@ -305,7 +305,7 @@ class LiptakoModel(mesa.Model):
             for s in members:  # dues in proportion to each member's defence budget
                 bloc.fund += s.spend_abroad(bloc.common_fund / 12.0 * s.defence_budget / budgets)
         for partner in self.partners.values():
-            partner.allocate(self.states, self.blocs)
+            partner.allocate(self.blocs)
         self._staff_joint_forces()
         for state in self.states:
             state.pay_deployments()
