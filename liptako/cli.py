@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -176,6 +177,9 @@ def cmd_run(args) -> int:
     out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
+    existing = next(p for p in (out.absolute(), *out.absolute().parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise UsageError(f"--out {out}: cannot create or write a folder there")
     narrate = (lambda entry: print(entry, flush=True)) if args.narrate else None
     result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
     try:
