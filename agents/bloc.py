@@ -38,13 +38,15 @@ class Bloc(mesa.Agent):
         self.common_fund = spec.common_fund_musd  # members' dues, USD M a year
         self.free_movement = spec.free_movement
         self.non_aggression = spec.non_aggression  # AES Charter Art. 8: no blockade of a member
+        self.open_to_accession = spec.open_to_accession  # neighbours may apply of their own accord (Art. 11)
         self.suspended: set[str] = set(spec.suspended)
         self.sanctioned: dict[str, int] = {
             iso: model.month + int(model.p.sanction_months) for iso in spec.sanctioned
         }  # state -> month sanctions end
         self.threats: dict[str, float] = {iso: self.threat_level for iso in spec.sanctioned}
         self.notices: dict[str, int] = {}  # member -> month it leaves
-        self.fund = 0.0  # this month's common fund, USD M
+        self.fund = 0.0  # the common fund's balance, USD M (unspent money carries over)
+        self.fund_spent = 0.0  # this month, on the joint force
         self.joint_force_readiness = 0.0
         self.dissolved_month: int | None = None
         self.former_members: set[str] = set()
@@ -72,11 +74,12 @@ class Bloc(mesa.Agent):
             if self.threats[iso] < 1e-3:
                 del self.threats[iso]
 
-    def sanction(self, iso3: str) -> None:
-        """Suspend a member after a coup, sanction it and threaten intervention."""
+    def sanction(self, iso3: str, hostile: bool) -> None:
+        """Suspend a member after a coup and sanction it; threaten intervention if the junta is ``hostile``
+        (its orientation opposed to the bloc's)."""
         self.suspended.add(iso3)
         self.sanctioned[iso3] = self.model.month + int(self.model.p.sanction_months)
-        if self.threat_level > 0:
+        if self.threat_level > 0 and hostile:
             self.threats[iso3] = max(self.threats.get(iso3, 0.0), self.threat_level)
 
     def lift_expired_sanctions(self) -> list[str]:

@@ -98,10 +98,12 @@ class Junta(mesa.Agent):
         self.cohesion = clip(legitimacy.relax(self.cohesion, target, p.cohesion_adjustment))
 
     def patron_protection(self) -> float:
-        """Protection from the security personnel of partners sharing the regime's orientation."""
+        """Protection from the personnel of regime-protecting partners (Wagner) sharing its orientation."""
         partners = self.model.partners
         aligned = sum(
-            n for pid, n in self.state.security_forces.items() if (partners[pid].alignment > 0) == self.sovereigntist
+            n
+            for pid, n in self.state.security_forces.items()
+            if partners[pid].protects_regime and (partners[pid].alignment > 0) == self.sovereigntist
         )
         return funding.protection(aligned, self.model.p)
 

@@ -35,7 +35,9 @@ class Partner(mesa.Agent):
         self.clients: set[str] = set(spec.clients)
         self.force_pool = float(spec.force_pool)
         self.bloc_funding = dict(spec.bloc_funding)
-        self.expelled: set[str] = set()
+        self.expelled: set[str] = set()  # states whose regime ordered it out
+        self.withdrawn: set[str] = set()  # states it left by a scenario's decision (partner_exit)
+        self.protects_regime = spec.regime_protection  # guards the regime (Wagner), not only the state
         self.suspended: dict[str, int | None] = {}  # state -> month aid resumes (None: while the junta stays hostile)
         self.spent = 0.0  # this month, USD M
         self.unspent = 0.0
@@ -55,8 +57,7 @@ class Partner(mesa.Agent):
 
     def deploy(self, state: State, personnel: float) -> float:
         """Send security personnel to a state, within the pool; returns how many went."""
-        spare = max(0.0, self.force_pool - self.personnel_deployed) if self.force_pool else personnel
-        sent = min(personnel, spare)
+        sent = min(personnel, max(0.0, self.force_pool - self.personnel_deployed))
         if sent > 0:
             state.security_forces[self.id] = state.security_forces.get(self.id, 0.0) + sent
         return sent
@@ -123,17 +124,29 @@ class Partner(mesa.Agent):
         self.expelled.add(state.iso3)
         self.leave(state)
 
-    def leave(self, state: State) -> None:
-        """Stop funding and withdraw personnel from a state."""
+    def leave(self, state: State, for_good: bool = False) -> None:
+        """Stop funding and withdraw personnel from a state; ``for_good`` (a scenario's ``partner_exit``)
+        means the partner does not come back unless a later ``partner_entry`` says so."""
         self.clients.discard(state.iso3)
         state.security_forces.pop(self.id, None)
+        if for_good:
+            self.withdrawn.add(state.iso3)
 
     def enter(self, state: State, personnel: float = 0.0) -> None:
-        """Start funding a state (and optionally deploy personnel); lifts a past expulsion."""
+        """Start funding a state (and optionally deploy personnel, enlarging the pool if needed); lifts a past
+        expulsion or withdrawal."""
         self.expelled.discard(state.iso3)
+        self.withdrawn.discard(state.iso3)
         self.clients.add(state.iso3)
         if personnel:
+            self.force_pool = max(self.force_pool, self.personnel_deployed + personnel)
             self.deploy(state, personnel)
+
+    def welcomes(self, state: State) -> bool:
+        """Whether the partner would take up an invitation from this state: it has a budget, was neither
+        expelled nor withdrawn from it, and does not suspend its aid there."""
+        iso = state.iso3
+        return self.budget > 0 and iso not in self.expelled and iso not in self.withdrawn and iso not in self.suspended
 
     def __repr__(self) -> str:
         return f"Partner({self.id})"

@@ -196,6 +196,7 @@ class LiptakoModel(mesa.Model):
         self.junta_months = 0
         self.junta_attempts = 0
         self.ecowas_exits: list[str] = []
+        self.partner_money: dict[str, float] = dict.fromkeys(self.partners, 0.0)  # USD M paid out, all months
         self.first_exit: tuple[str, int] | None = None
         self._threatened: set[str] = set()  # see _note_threats
         self._clause_cache: dict[tuple[str, int], list] = {}
@@ -255,8 +256,9 @@ class LiptakoModel(mesa.Model):
             partner = self.partners[ev.partner]
             targets = ev.from_ if ev.from_ is not None else [s.iso3 for s in self.states]
             for iso in sorted(targets):
-                if partner.present_in(states[iso]):
-                    partner.leave(states[iso])
+                present = partner.present_in(states[iso])
+                partner.leave(states[iso], for_good=True)
+                if present:
                     self.say(states[iso], "partner", f"{partner.name} withdraws its funding and personnel")
         elif isinstance(ev, PartnerEntryEvent):
             partner = self.partners[ev.partner]
@@ -297,7 +299,6 @@ class LiptakoModel(mesa.Model):
             relief = p.corridor_relief if sanctioned and self._has_non_aggression_allies(state) else 0.0
             state.open_books(sanctioned, relief)
         for bloc in self.blocs.values():
-            bloc.fund = 0.0
             if bloc.dissolved or not bloc.common_fund or not bloc.members:
                 continue
             members = [self.state_by_id[i] for i in sorted(bloc.members)]
@@ -306,6 +307,7 @@ class LiptakoModel(mesa.Model):
                 bloc.fund += s.spend_abroad(bloc.common_fund / 12.0 * s.defence_budget / budgets)
         for partner in self.partners.values():
             partner.allocate(self.blocs)
+            self.partner_money[partner.id] += partner.spent
         self._staff_joint_forces()
         for state in self.states:
             state.pay_deployments()
@@ -343,6 +345,8 @@ class LiptakoModel(mesa.Model):
                 s.joint_force_share += lent
                 upkeep += lent * s.cost_per_soldier / 1e6
             bloc.joint_force_readiness = funding.readiness(bloc.fund, upkeep)
+            bloc.fund_spent = upkeep * bloc.joint_force_readiness  # what the fund can pay; the rest carries over
+            bloc.fund -= bloc.fund_spent
             need = [s.territory + 0.01 for s in members]
             for s, w in zip(members, need, strict=True):
                 s.joint_force += bloc.joint_force_troops * bloc.joint_force_readiness * w / sum(need)
@@ -442,7 +446,7 @@ class LiptakoModel(mesa.Model):
     def start_intervention(self, by: str, state: State, troops: int | None) -> None:
         """An external military intervention against a state: an aggression under Article 6."""
         bloc = self.blocs.get(by)
-        force = troops or (bloc.intervention_troops if bloc else 0) or 5000
+        force = int(troops or (bloc.intervention_troops if bloc else 0) or 5000)
         state.attacked_by = by
         state.attack_start = self.month
         state.attack_until = self.month + int(self.p.intervention_months)
@@ -548,7 +552,7 @@ class LiptakoModel(mesa.Model):
         )
         for bloc in self.blocs.values():
             if bloc.sanctions_on_coup and state.iso3 in bloc.members and not bloc.dissolved:
-                bloc.sanction(state.iso3)
+                bloc.sanction(state.iso3, hostile=new.alignment * bloc.alignment < 0)
                 new.rally_round()
                 self.say(
                     state,
@@ -594,6 +598,10 @@ class LiptakoModel(mesa.Model):
                 partner.expelled.discard(state.iso3)
         old.remove()
         state.regime = new
+        for bloc in self.blocs.values():  # a new regime may take back its predecessor's notice to leave
+            if state.iso3 in bloc.notices and new.commitment.get(bloc.id, 0.0) >= p.exit_threshold:
+                del bloc.notices[state.iso3]
+                self.say(state, "notice", f"the new junta withdraws the notice to leave {bloc.id}")
 
     # --- 8. membership and partnerships -------------------------------------------------------------------
     def update_membership(self) -> None:
@@ -696,7 +704,7 @@ class LiptakoModel(mesa.Model):
         p = self.p
         draws = self.streams["membership"].random((len(self.blocs), len(self.states))).tolist()
         for b, bloc in enumerate(self.blocs.values()):
-            if bloc.dissolved or bloc.id == "ECOWAS":
+            if bloc.dissolved or not bloc.open_to_accession:
                 continue
             for i, state in enumerate(self.states):
                 if (
@@ -752,12 +760,11 @@ class LiptakoModel(mesa.Model):
                     continue
                 if (
                     invite[i] >= p.invite_rate
-                    or state.iso3 in partner.expelled
-                    or state.iso3 in partner.suspended
+                    or not partner.welcomes(state)
                     or funding.alignment_match(partner.alignment, regime.alignment) < 0.75
                 ):
                     continue
-                if state.iso3 not in partner.clients and partner.budget > 0:
+                if state.iso3 not in partner.clients:
                     partner.enter(state)
                     self.say(state, "partner", f"{partner.name} becomes a security partner")
                 elif (

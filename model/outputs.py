@@ -131,12 +131,8 @@ def summarise(model: LiptakoModel) -> dict[str, float | int]:
             return 0.0
         return float(values[:, [index[f"territory.{i}"] for i in isos]].max())
 
-    partner_money = {pid: 0.0 for pid in model.partners}
-    for pid in model.partners:
-        cols_p = [index[f"funding.{pid}.{s.iso3}"] for s in states]
-        partner_money[pid] = float(values[:, cols_p].sum()) if len(values) else 0.0
-    partner_total = sum(partner_money.values())
-    nonwestern = sum(v for pid, v in partner_money.items() if not model.partners[pid].western)
+    partner_total = sum(model.partner_money.values())  # to states and to blocs' common funds
+    nonwestern = sum(v for pid, v in model.partner_money.items() if not model.partners[pid].western)
     first_exit = model.first_exit
     out: dict[str, float | int] = {
         "survival_months": focal.dissolved_month - model.spec.start if focal.dissolved else months,

@@ -278,7 +278,7 @@ REGISTRY: tuple[Parameter, ...] = (
        "Decay time tau of the coup trap.",
        "modelling assumption; with tau = 30 the trap has mostly faded after five years (Ulfelder ~2012)",
        group=_COUPS),
-    _p("civilian_hazard_factor", 0.4, "ratio", 0.0, 2.0,
+    _p("civilian_hazard_factor", 0.3, "ratio", 0.0, 2.0,
        "Hazard of a civilian government relative to a junta with the same legitimacy and cohesion.",
        "modelling assumption; regimes that survive their first years become self-enforcing (Little 2017)",
        group=_COUPS),

@@ -129,6 +129,7 @@ class PartnerSpec(_Strict):
     force_pool: Annotated[int, Field(ge=0, le=1_000_000)] = 0
     bloc_funding: dict[BlocId, Unit] = {}
     suspended: list[StateId] = []
+    regime_protection: bool = False
 
 
 class ArmedGroupSpec(_Strict):
@@ -157,6 +158,7 @@ class BlocSpec(_Strict):
     common_fund_musd: Annotated[float, Field(ge=0.0, le=1e6)] = 0.0
     free_movement: bool = False
     non_aggression: bool = False
+    open_to_accession: bool = False
     suspended: list[StateId] = []
     sanctioned: list[StateId] = []
 
