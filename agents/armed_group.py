@@ -47,7 +47,9 @@ class ArmedGroup(mesa.Agent):
         if n <= 0.0:
             return
         p = self.model.p
-        grievance = insurgency.grievance(state.territory, state.displaced / state.population, state.regime.legitimacy)
+        grievance = insurgency.grievance(
+            state.territory, state.displaced / state.population, state.regime.legitimacy, p
+        )
         ceiling = p.fighters_per_million * state.population / 1e6
         n += insurgency.fighter_change(n, state.insurgent_share, grievance, ceiling, self.growth, p)
         self.fighters[state.iso3] = max(0.0, n)

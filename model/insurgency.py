@@ -52,9 +52,10 @@ def returns(displaced, t, p):
     return p.return_rate * displaced * (1.0 - t)
 
 
-def grievance(t, displaced_share, legitimacy):
-    """Epstein's grievance: hardship x (1 - legitimacy), hardship from insecurity and displacement."""
-    return clip(t + displaced_share) * (1.0 - legitimacy)
+def grievance(t, displaced_share, legitimacy, p):
+    """Epstein's grievance: hardship x (1 - legitimacy), hardship from poverty (a base level), insecurity and
+    displacement."""
+    return clip(p.base_hardship + t + displaced_share) * (1.0 - legitimacy)
 
 
 def fighter_change(fighters, x, grievance_level, ceiling, growth, p):

@@ -572,6 +572,8 @@ class LiptakoModel(mesa.Model):
         normal, flip = self.streams["succession"].standard_normal(), self.streams["succession"].random()
         if alignment is None:
             centre = -old.alignment if flip < p.alignment_flip else old.alignment
+            # Officers who seize power amid insecurity ride frustration with foreign intervention.
+            centre += p.sovereigntist_turn * state.territory
             alignment = float(clip(centre + p.alignment_drift * normal, -1.0, 1.0))
         state.coup_successes += 1
         state.last_success = self.month

@@ -139,9 +139,12 @@ REGISTRY: tuple[Parameter, ...] = (
        "Reduction of spillover between members of a bloc with a mutual-defence clause, for joint "
        "counter-terrorism in the common space (AES Charter Art. 4), scaled by the clause's strength.",
        "modelling assumption; Charter Art. 4 (calibration.md)", group=_INSURGENCY),
-    _p("recruitment", 0.08, "per month", 0.0, 0.3,
+    _p("recruitment", 0.055, "per month", 0.0, 0.3,
        "Monthly growth of an armed group's fighters at full grievance (hardship x (1 - legitimacy)).",
        "modelling assumption; grievance after Epstein 2002 (calibration.md)", group=_INSURGENCY),
+    _p("base_hardship", 0.2, "fraction", 0.0, 1.0,
+       "Hardship that feeds grievance even where there is no fighting (poverty, neglect of the periphery).",
+       "modelling assumption; hardship in Epstein 2002's grievance (calibration.md)", group=_INSURGENCY),
     _p("attrition", 0.025, "per month", 0.0, 0.3,
        "Monthly share of fighters lost when state forces hold the balance of force.", group=_INSURGENCY),
     _p("fighter_spread", 0.01, "per month", 0.0, 0.2,
@@ -301,6 +304,11 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("alignment_flip", 0.2, "probability", 0.0, 1.0,
        "Probability that a successful coup turns the regime's orientation around (a counter-coup).",
        group=_COUPS),
+    _p("sovereigntist_turn", 1.0, "alignment per unit territory", 0.0, 3.0,
+       "Shift toward the sovereigntist end of a new junta's alignment, per unit of territory contested at the "
+       "coup: officers who take power amid insecurity ride frustration with foreign intervention.",
+       "modelling assumption; seed article ('real popular frustration with the failures of international "
+       "intervention')", group=_COUPS),
     # --- 8. Commitment and membership ----------------------------------------------------------------------
     _p("commitment_intercept", 0.0, "log-odds", -6.0, 6.0,
        "Log-odds of the commitment target with no alignment match, threat, trade, help or burden.",
