@@ -67,7 +67,7 @@ class State(FixedAgent):
         p = model.p
         # Each army's cost per soldier-month follows from its own budget (see the upkeep_ratio parameter).
         bodies = self.troops + p.auxiliary_cost_share * self.auxiliaries
-        self.cost_per_soldier = p.upkeep_ratio * self.defence_budget * 1e6 / 12.0 / bodies if bodies else 0.0
+        self.budget_per_soldier = self.defence_budget * 1e6 / 12.0 / bodies if bodies else 0.0
         self.regime: Junta | None = None
         self.neighbours: list[State] = []  # set by the model from the border network
         # Books and forces, month by month
@@ -113,6 +113,11 @@ class State(FixedAgent):
     def share_abroad(self) -> float:
         """Share of the regular army deployed abroad."""
         return self.troops_abroad / self.troops if self.troops else 0.0
+
+    @property
+    def cost_per_soldier(self) -> float:
+        """USD per soldier-month at full readiness: the start's budget per soldier times ``upkeep_ratio``."""
+        return self.model.p.upkeep_ratio * self.budget_per_soldier
 
     @property
     def partner_personnel(self) -> float:

@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     from liptako.model.errors import InputError
 
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return COMMANDS[args.command](args)
     except InputError as err:
@@ -160,7 +161,7 @@ def parse_overrides(items: list[str]) -> dict[str, float]:
         try:
             out[name] = check_value(name, value)
         except ValueError as err:
-            raise UsageError(f"--set {name}={text}: {str(err).replace(f'parameter {name!r} ', '')}") from None
+            raise UsageError(f"--set {name}={text}: {str(err).replace(f'parameter {name!r} = ', '')}") from None
     return out
 
 
@@ -183,7 +184,7 @@ def cmd_run(args) -> int:
     narrate = (lambda entry: print(entry, flush=True)) if args.narrate else None
     result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
     try:
-        written = write_results(result, out, command=["liptako", *sys.argv[1:]], plots=not args.no_plots)
+        written = write_results(result, out, command=["liptako", *args.argv], plots=not args.no_plots)
     except OSError as err:
         raise UsageError(f"--out {out}: cannot write there ({err.strerror or err})") from None
     print(describe(result))

@@ -154,6 +154,7 @@ class LiptakoModel(mesa.Model):
                 transition_deadline=parse_month(r.transition_deadline) if r.transition_deadline else None,
                 last_attempt=max(past) if past else None,
             )
+            state.regime.rally = r.rally
             state.last_success = parse_month(r.took_power) if r.kind == "military" else None
         self.index = {s.iso3: i for i, s in enumerate(self.states)}
 
@@ -283,8 +284,11 @@ class LiptakoModel(mesa.Model):
             self.request_accession(states[ev.state], self.blocs[ev.bloc])
         elif isinstance(ev, WithdrawalEvent):
             state, bloc = states[ev.state], self.blocs[ev.bloc]
-            if state.iso3 in bloc.members:
+            if state.iso3 in bloc.members and state.iso3 not in bloc.notices:
                 self.give_notice(state, bloc, "decides to leave")
+            else:
+                why = "has already given notice" if state.iso3 in bloc.members else "is not a member"
+                self.say(state, "notice", f"would leave {bloc.id} but {why}: no effect")
         elif isinstance(ev, SetParameterEvent):
             before = getattr(self.p, ev.parameter)
             self.p.set(ev.parameter, ev.value)
@@ -641,9 +645,10 @@ class LiptakoModel(mesa.Model):
         itself) attacked or threatened with intervention by another bloc (balance of threat)."""
         if not bloc.mutual_defence:
             return 0.0
-        external = self._shared_threat(bloc)
-        if state.iso3 not in bloc.members:  # a candidate brings its own threats
-            external = max(external, self._coerced(state.iso3, bloc))
+        if state.iso3 in bloc.members:
+            external = self._shared_threat(bloc)
+        else:  # a candidate weighs only the threats to itself
+            external = self._coerced(state.iso3, bloc)
         return bloc.mutual_defence * clip(state.territory + external)
 
     def _shared_threat(self, bloc: Bloc) -> float:
@@ -723,6 +728,8 @@ class LiptakoModel(mesa.Model):
     def request_accession(self, state: State, bloc: Bloc) -> bool:
         """A candidate applies; each member in good standing votes; unanimity or majority decides."""
         if bloc.dissolved or state.iso3 in bloc.members:
+            why = "it is dissolved" if bloc.dissolved else "it is already a member"
+            self.say(state, "accession", f"asks to join {bloc.id}, but {why}: no effect")
             return False
         self._note_threats()
         voters = bloc.active_members()

@@ -101,6 +101,7 @@ class Regime(_Strict):
     commitment: dict[BlocId, Unit] = {}
     transition_deadline: YearMonth | None = None
     coups: list[YearMonth] = []
+    rally: Unit = 0.0
 
 
 class StateSpec(_Strict):
@@ -303,6 +304,8 @@ class Scenario(_Strict):
         data = self.model_dump(by_alias=True)
         if months is not None:
             data["scenario"]["months"] = months
+            end = self.start + months - 1  # events past a shortened horizon are never reached: drop them
+            data["events"] = [e for e in data["events"] if parse_month(e["date"]) <= end]
         if parameters:
             data["parameters"] = {**data["parameters"], **parameters}
         return _validate(data, where, {})

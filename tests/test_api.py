@@ -1,0 +1,143 @@
+"""The Python API: ``from liptako import LiptakoModel, run``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import derive
+
+import liptako
+from liptako import LiptakoModel, run
+from liptako.model import InputError
+from liptako.model.eventlog import LoggedEvent
+from liptako.model.outputs import LABELS, STATE_SERIES
+from liptako.model.parameters import DEFAULTS
+
+
+def test_public_names():
+    assert {"LiptakoModel", "run"} <= set(liptako.__all__)
+    assert liptako.LiptakoModel is LiptakoModel and liptako.run is run
+
+
+def test_run_returns_scalars_a_monthly_frame_and_events(baseline_24):
+    r = baseline_24
+    assert isinstance(r.summary, dict) and r.summary
+    for key, value in r.summary.items():
+        assert isinstance(key, str)
+        assert isinstance(value, int | float) and not isinstance(value, bool), (key, type(value))
+        assert np.ndim(value) == 0
+    ts = r.timeseries
+    assert isinstance(ts, pd.DataFrame) and len(ts) == 24
+    assert ts["month"].is_monotonic_increasing and ts["month"].tolist() == list(range(24))
+    assert ts["date"].is_monotonic_increasing and ts["date"].is_unique
+    assert isinstance(r.events, list) and r.events and all(isinstance(e, LoggedEvent) for e in r.events)
+    assert [e.month for e in r.events] == sorted(e.month for e in r.events)
+    assert r.seed == 1 and r.months == 24 and r.scenario == "baseline"
+    assert r.event_lines == [str(e) for e in r.events]
+
+
+def test_run_records_its_parameters(baseline_24):
+    assert baseline_24.parameters == dict(DEFAULTS)
+    r = run("baseline", seed=1, months=2, overrides={"coup_base_hazard": 0.05})
+    assert r.parameters["coup_base_hazard"] == 0.05
+    meta = r.metadata()
+    assert meta["seed"] == 1 and meta["parameters"]["coup_base_hazard"] == 0.05 and meta["liptako_version"]
+
+
+def test_series_gives_one_variable_by_state(baseline_24):
+    legit = baseline_24.series("legitimacy")
+    assert set(legit.columns) >= {"MLI", "BFA", "NER"}
+    assert list(legit.index) == baseline_24.timeseries["date"].tolist()
+    assert legit["MLI"].tolist() == baseline_24.timeseries["legitimacy.MLI"].tolist()
+    with pytest.raises(KeyError):
+        baseline_24.series("happiness")
+
+
+def test_every_state_series_is_declared_with_label_and_unit():
+    for out in STATE_SERIES:
+        assert LABELS[out.name].label and LABELS[out.name].unit
+
+
+def test_run_accepts_a_scenario_object_and_a_path(tmp_path):
+    scenario = derive(parameters={"coup_base_hazard": 0.0})
+    assert run(scenario, seed=1, months=3).parameters["coup_base_hazard"] == 0.0
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[scenario]\nname = "mine"\ntitle = "Mine"\nextends = "baseline"\n[parameters]\ncoup_base_hazard = 0.0\n',
+        encoding="utf-8",
+    )
+    r = run(path, seed=1, months=3)
+    assert r.scenario == "mine" and r.parameters["coup_base_hazard"] == 0.0
+    assert r.summary["coup_attempts"] == 0
+
+
+def test_the_model_steps_like_a_mesa_model():
+    model = LiptakoModel("baseline", rng=2, months=5)
+    assert model.running
+    while model.running:
+        model.step()
+    assert model.steps == 5 and len(model.timeseries()) == 5
+    assert model.summary()["survival_months"] == 5
+    assert model.datacollector.get_model_vars_dataframe().shape[0] == 5
+
+
+def test_the_model_accepts_overrides_by_keyword_and_refuses_unknown_ones():
+    assert LiptakoModel("baseline", rng=1, months=2, coup_base_hazard=0.0).p.coup_base_hazard == 0.0
+    with pytest.raises(InputError, match="coup_hazard"):
+        LiptakoModel("baseline", rng=1, months=2, coup_hazard=0.0)
+    with pytest.raises(InputError):
+        LiptakoModel("baseline", rng=1, months=2, coup_base_hazard=5.0)
+    with pytest.raises(InputError):
+        LiptakoModel("baseline", rng=1, months=0)
+
+
+def test_summary_ratios(baseline_24):
+    s = baseline_24.summary
+    if s["responses"]:
+        assert s["honour_rate"] == pytest.approx(s["responses_honoured"] / s["responses"])
+    if s["coup_attempts"]:
+        assert s["coup_success_share"] == pytest.approx(s["coup_successes"] / s["coup_attempts"])
+    else:
+        assert math.isnan(s["coup_success_share"])
+    isos = [c.split(".")[1] for c in baseline_24.timeseries.columns if c.startswith("legitimacy.")]
+    assert s["coup_attempts"] == sum(s[f"coup_attempts.{i}"] for i in isos)
+    assert s["coup_successes"] == sum(s[f"coup_successes.{i}"] for i in isos)
+    ts = baseline_24.timeseries
+    assert s["total_deaths"] == pytest.approx(ts[[f"deaths.{i}" for i in isos]].to_numpy().sum(), rel=1e-9)
+    assert s["displaced_end"] == pytest.approx(ts[[f"displaced.{i}" for i in isos]].iloc[-1].sum(), rel=1e-9)
+    assert s["members_end"] == ts["members.AES"].iloc[-1]
+
+
+def test_a_child_scenario_states_only_what_differs(tmp_path):
+    from liptako.model.scenario import load
+
+    path = tmp_path / "grandchild.toml"
+    path.write_text(
+        '[scenario]\nname = "grandchild"\ntitle = "t"\nextends = "russia-withdraws"\n'
+        "[states.MLI]\ntroops = 40000\n"
+        '[[events]]\ndate = "2025-01"\ntype = "coup"\nstate = "NER"\noutcome = "failure"\n',
+        encoding="utf-8",
+    )
+    child, parent, base = load(path), load("russia-withdraws"), load("baseline")
+    assert child.name == "grandchild" and child.scenario.extends is None
+    assert child.states["MLI"].troops == 40000
+    # the rest of the table is the ancestors'
+    assert child.states["MLI"].population_m == base.states["MLI"].population_m
+    assert child.states["MLI"].regime == base.states["MLI"].regime
+    assert child.states["BFA"] == base.states["BFA"]
+    # events are the parent's followed by the child's own
+    assert [e.model_dump() for e in child.events[:-1]] == [e.model_dump() for e in parent.events]
+    assert child.events[-1].type == "coup" and child.events[-1].state == "NER"
+
+
+def test_scenarios_are_frozen():
+    from pydantic import ValidationError
+
+    from liptako.model.scenario import load
+
+    scenario = load("baseline")
+    with pytest.raises(ValidationError):
+        scenario.states["MLI"].troops = 1

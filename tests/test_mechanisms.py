@@ -1,0 +1,343 @@
+"""Tier 2, direction of effect in the whole model: paired runs (same seeds, common random numbers) that differ
+in one mechanism, averaged over several seeds, and scenario events checked month by month."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import derive, mean, model_run, month_index
+
+from liptako import run
+from liptako.model import LiptakoModel
+from liptako.model.scenario import bundled_names
+
+SEEDS = range(1, 7)
+AES = ("BFA", "MLI", "NER")
+
+
+def runs(scenario="baseline", months=36, seeds=SEEDS, **overrides):
+    return [run(scenario, seed=s, months=months, overrides=overrides or None) for s in seeds]
+
+
+def total(results, key):
+    return sum(r.summary[key] for r in results)
+
+
+def pooled_honour_rate(results):
+    answers = total(results, "responses")
+    assert answers > 0, "no call for help was answered: the comparison says nothing"
+    return total(results, "responses_honoured") / answers
+
+
+def log_lines(model_or_result, month: str | None = None) -> list[str]:
+    entries = model_or_result.log.entries if isinstance(model_or_result, LiptakoModel) else model_or_result.events
+    return [str(e) for e in entries if month is None or e.date == month]
+
+
+# --- Coups --------------------------------------------------------------------------------------------------
+def test_lower_legitimacy_means_more_coup_attempts():
+    low = runs(legitimacy_intercept=-3.0)
+    high = runs(legitimacy_intercept=3.0)
+    assert total(low, "coup_attempts") > 2 * total(high, "coup_attempts") + 5
+    risk = lambda rs: mean(r.timeseries[[f"coup_risk.{i}" for i in AES]].to_numpy().mean() for r in rs)  # noqa: E731
+    assert risk(low) > risk(high)
+    legit = lambda rs: mean(r.timeseries[[f"legitimacy.{i}" for i in AES]].to_numpy().mean() for r in rs)  # noqa: E731
+    assert legit(low) < legit(high)
+
+
+def test_coup_trap_in_the_model_multiplies_the_hazard_right_after_a_failed_attempt():
+    """A forced failed coup in Senegal (no coup in its past): that month its hazard is m times the paired run's."""
+    m = 3.0
+    params = {"coup_trap_multiplier": m, "coup_attempt_shock": 0.0}
+    event = {"date": "2024-03", "type": "coup", "state": "SEN", "outcome": "failure"}
+    row = month_index("2024-03")
+    for seed in (1, 2, 3):
+        with_attempt = model_run(derive(events=[event]), seed=seed, months=row + 1, **params).timeseries()
+        without = model_run("baseline", seed=seed, months=row + 1, **params).timeseries()
+        before = without["coup_risk.SEN"].iloc[:row].to_numpy()
+        assert np.array_equal(with_attempt["coup_risk.SEN"].iloc[:row].to_numpy(), before)
+        ratio = with_attempt["coup_risk.SEN"].iloc[row] / without["coup_risk.SEN"].iloc[row]
+        assert ratio == pytest.approx(m, rel=1e-9)
+
+
+def test_a_patrons_protection_lowers_coup_risk_and_the_chance_of_success():
+    """Wagner in Mali protects its junta: without protection, Mali's hazard and odds of success are higher."""
+    protected = LiptakoModel("baseline", rng=1, months=3)
+    exposed = LiptakoModel("baseline", rng=1, months=3, protection_per_1000=0.0)
+    protected.step()
+    exposed.step()
+    mali_p, mali_e = protected.state_by_id["MLI"].regime, exposed.state_by_id["MLI"].regime
+    assert mali_p.protection > 0 and mali_e.protection == 0
+    assert mali_p.coup_risk < mali_e.coup_risk
+    assert mali_p.success_probability() < mali_e.success_probability()
+
+
+def test_forced_coup_in_an_ecowas_member_brings_sanctions_and_aid_suspensions():
+    """Togo: ECOWAS member, client of France, the EU, the USA (conditional) and Türkiye (unconditional)."""
+    scenario = derive(
+        events=[
+            {
+                "date": "2023-10",
+                "type": "coup",
+                "state": "TGO",
+                "outcome": "success",
+                "alignment": -0.4,
+                "leader": "Colonel Test",
+            }
+        ]
+    )
+    model = LiptakoModel(scenario, rng=1, months=12)
+    model.step()
+    ecowas = model.blocs["ECOWAS"]
+    assert "TGO" not in ecowas.sanctioned and "TGO" not in ecowas.suspended
+    model.step()  # 2023-10
+    togo = model.state_by_id["TGO"]
+    assert togo.regime.leader == "Colonel Test" and togo.regime.kind == "military"
+    assert togo.regime.alignment == pytest.approx(-0.4)
+    assert togo.coup_successes == 1
+    assert "TGO" in ecowas.sanctioned and "TGO" in ecowas.suspended
+    for pid in ("FRA", "EU", "USA"):
+        assert "TGO" in model.partners[pid].suspended, pid
+    assert "TGO" not in model.partners["TUR"].suspended  # not conditional
+    lines = log_lines(model, "2023-10")
+    assert any(line.startswith("2023-10 Togo:") and "succeeds" in line and "Colonel Test" in line for line in lines)
+    assert any(line.startswith("2023-10 Togo:") and "ECOWAS suspends and sanctions" in line for line in lines)
+    for name in ("France", "European Union", "United States"):
+        assert f"2023-10 Togo: {name} suspends aid" in lines
+    model.run()
+    ts = model.timeseries()
+    after = slice(month_index("2023-10"), month_index("2024-08"))
+    assert (ts["funding.FRA.TGO"].iloc[after] == 0).all() and (ts["funding.FRA.TGO"].iloc[:1] > 0).all()
+    assert (ts["funding.TUR.TGO"].iloc[after] > 0).all()
+
+
+def test_sanctions_lower_commitment_to_the_sanctioning_bloc():
+    """Niger starts under ECOWAS sanctions; lifting them at once (sanction_months = 0) keeps it more committed."""
+    lasting, lifted = [], []
+    for seed in SEEDS:
+        for months, sink in ((24, lasting), (0, lifted)):
+            model = LiptakoModel("baseline", rng=seed, months=12, sanction_months=months)
+            model.run(6)
+            sink.append(model.state_by_id["NER"].regime.commitment["ECOWAS"])
+    assert all(a < b for a, b in zip(lasting, lifted, strict=True))
+
+
+# --- Funding and calls for help ----------------------------------------------------------------------------
+def test_costlier_armies_honour_fewer_calls():
+    cheap = runs(upkeep_ratio=0.5)
+    dear = runs(upkeep_ratio=5.0)
+    assert pooled_honour_rate(dear) < pooled_honour_rate(cheap) - 0.2
+    readiness = lambda rs: mean(r.timeseries[[f"readiness.{i}" for i in AES]].to_numpy().mean() for r in rs)  # noqa: E731
+    assert readiness(dear) < readiness(cheap)
+
+
+def _no_partner_money():
+    partners = ("FRA", "EU", "USA", "RUS", "TUR")
+    events = [{"date": "2023-09", "type": "funding_change", "partner": pid, "factor": 0.0} for pid in partners]
+    events += [{"date": "2023-09", "type": "partner_exit", "partner": pid} for pid in partners]
+    return derive(name="test-no-funding", events=events)
+
+
+NO_FUNDING = ["derived"] + (["no-external-funding"] if "no-external-funding" in bundled_names() else [])
+
+
+@pytest.mark.parametrize("which", NO_FUNDING)
+def test_without_external_funding_fewer_calls_are_honoured(which):
+    scenario = _no_partner_money() if which == "derived" else which
+    funded = runs("baseline", months=48)
+    unfunded = runs(scenario, months=48)
+    for r in unfunded:
+        partner_cols = [
+            c
+            for c in r.timeseries.columns
+            if c.startswith("funding.") and c.split(".")[1] not in ("domestic", "allies")
+        ]
+        assert (r.timeseries[partner_cols].to_numpy() == 0).all()
+        assert r.summary["nonwestern_funding_share"] == 0
+    assert pooled_honour_rate(unfunded) < pooled_honour_rate(funded)
+    readiness = lambda rs: mean(r.timeseries[[f"readiness.{i}" for i in AES]].to_numpy().mean() for r in rs)  # noqa: E731
+    assert readiness(unfunded) < readiness(funded)
+
+
+def test_more_troops_abroad_lowers_the_senders_cohesion():
+    small = runs(deployment_share=0.01)
+    large = runs(deployment_share=0.3)
+    paired = []
+    for a, b in zip(small, large, strict=True):
+        senders = [i for i in AES if (b.timeseries[f"troops_abroad.{i}"] > 0).any()]
+        assert senders, "no AES member sent troops: the comparison says nothing"
+        abroad = [sum(r.timeseries[f"troops_abroad.{i}"].sum() for i in senders) for r in (a, b)]
+        assert abroad[1] > abroad[0]
+        paired.append(
+            (
+                mean(a.timeseries[f"cohesion.{i}"].mean() for i in senders),
+                mean(b.timeseries[f"cohesion.{i}"].mean() for i in senders),
+            )
+        )
+    assert mean(x for x, _ in paired) > mean(y for _, y in paired) + 0.05
+    assert sum(x > y for x, y in paired) >= len(paired) - 1
+
+
+# --- Insurgency ----------------------------------------------------------------------------------------------
+def test_stronger_armed_groups_take_more_territory():
+    weak = runs(force_multiplier=1.0)
+    strong = runs(force_multiplier=12.0)
+    territory = lambda rs: mean(r.timeseries[[f"territory.{i}" for i in AES]].to_numpy()[-1].mean() for r in rs)  # noqa: E731
+    assert territory(strong) > territory(weak) + 0.05
+    share = lambda r: r.summary["peak_territory"]  # noqa: E731
+    assert mean(map(share, strong)) > mean(map(share, weak))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_spillover_lets_a_state_without_contested_ground_gain_some(seed):
+    """Senegal starts with nothing contested and borders Mali, which is contested."""
+    on = model_run("baseline", seed=seed, months=12).timeseries()
+    off = model_run("baseline", seed=seed, months=12, spillover=0.0).timeseries()
+    assert on["territory.SEN"].iloc[0] > 0 and on["territory.SEN"].iloc[-1] > on["territory.SEN"].iloc[0]
+    assert (off["territory.SEN"] == 0).all()
+
+
+# --- Legitimacy ------------------------------------------------------------------------------------------------
+def test_the_rally_raises_legitimacy(crisis):
+    """ECOWAS's intervention in Niger (2023-11) makes its junta's rally jump: with the rally weighed, Niger's
+    legitimacy ends higher."""
+    row = month_index("2024-05")
+    weighed, ignored = [], []
+    for seed in SEEDS:
+        weighed.append(model_run(crisis, seed=seed, months=row + 1).timeseries()["legitimacy.NER"].iloc[row])
+        ignored.append(
+            model_run(crisis, seed=seed, months=row + 1, legitimacy_rally=0.0).timeseries()["legitimacy.NER"].iloc[row]
+        )
+    assert all(w > i for w, i in zip(weighed, ignored, strict=True))
+
+
+# --- Membership ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("patience", [3, 5])
+def test_low_commitment_for_long_enough_means_notice_then_exit(patience):
+    """With the exit threshold above every commitment, every AES member gives notice after ``patience`` months
+    and leaves when the six months' notice run out; the alliance then dissolves."""
+    result = run("baseline", seed=1, months=24, overrides={"exit_threshold": 0.99, "exit_patience": patience})
+    notice_row = patience - 1
+    exit_row = notice_row + 6  # AES notice_months
+    notice_date = result.timeseries["date"].iloc[notice_row]
+    exit_date = result.timeseries["date"].iloc[exit_row]
+    notices = [e for e in result.events if e.kind == "notice" and "leave AES" in e.text]
+    assert sorted(e.who for e in notices) == ["Burkina Faso", "Mali", "Niger"]
+    assert {e.date for e in notices} == {notice_date}
+    assert all(f"it leaves in {exit_date}" in e.text for e in notices)
+    members = result.timeseries["members.AES"].to_numpy()
+    assert (members[:exit_row] == 3).all() and (members[exit_row:] == 0).all()
+    assert result.summary["first_exit_month"] == exit_row
+    assert result.summary["dissolved"] == 1 and result.summary["survival_months"] == exit_row
+
+
+def test_a_withdrawal_event_gives_notice_and_the_member_leaves_after_the_notice_period():
+    scenario = derive(events=[{"date": "2024-01", "type": "withdrawal", "state": "MLI", "bloc": "AES"}])
+    result = run(scenario, seed=1, months=24)
+    lines = log_lines(result)
+    assert any(line.startswith("2024-01 Mali: gives notice to leave AES") and "2024-07" in line for line in lines)
+    assert any(line.startswith("2024-07 Mali: leaves AES") for line in lines)
+    members = result.timeseries["members.AES"].to_numpy()
+    exit_row = month_index("2024-07")
+    assert (members[:exit_row] == 3).all() and members[exit_row] == 2
+    assert result.summary["first_exit_month"] == exit_row
+    assert result.summary["dissolved"] == 0
+
+
+def test_a_bloc_left_with_one_member_dissolves():
+    scenario = derive(
+        events=[{"date": "2024-01", "type": "withdrawal", "state": iso, "bloc": "AES"} for iso in ("MLI", "BFA")]
+    )
+    model = model_run(scenario, seed=1, months=24)
+    s = model.summary()
+    exit_row = month_index("2024-07")
+    assert s["dissolved"] == 1
+    assert s["survival_months"] == exit_row < 24
+    assert s["members_end"] == 0
+    assert model.blocs["AES"].dissolved and not model.blocs["AES"].members
+    members = model.timeseries()["members.AES"].to_numpy()
+    assert (members[exit_row:] == 0).all() and (members[:exit_row] == 3).all()
+    assert any("dissolved" in line for line in log_lines(model, "2024-07"))
+
+
+def _accession(rule: str):
+    """Algeria (as sovereigntist as Mali) applies to join the AES; Niger turns fully Western and votes no."""
+
+    def edit(data):
+        data["states"]["DZA"]["regime"]["alignment"] = 0.8
+        data["states"]["NER"]["regime"]["alignment"] = -1.0
+        data["blocs"]["AES"]["decision_rule"] = rule
+
+    return derive(
+        name=f"test-accession-{rule}",
+        edit=edit,
+        parameters={"vote_alignment": 10.0, "accession_rate": 0.0},
+        events=[{"date": "2023-10", "type": "accession_request", "state": "DZA", "bloc": "AES"}],
+    )
+
+
+def test_accession_by_unanimity_refuses_when_one_member_votes_no_and_majority_admits():
+    outcome = {}
+    for rule in ("unanimity", "majority"):
+        scenario = _accession(rule)
+        admitted = 0
+        for seed in range(1, 9):
+            result = run(scenario, seed=seed, months=3)
+            verdicts = [e for e in result.events if e.kind == "accession" and e.date == "2023-10"]
+            assert len(verdicts) == 1 and verdicts[0].who == "Algeria"
+            ok = "admitted" in verdicts[0].text
+            assert ok or "refused" in verdicts[0].text
+            assert rule in verdicts[0].text
+            members = result.timeseries["members.AES"].to_numpy()
+            assert members[0] == 3 and (members[1:] == (4 if ok else 3)).all()
+            admitted += ok
+        outcome[rule] = admitted
+    assert outcome["unanimity"] <= 1
+    assert outcome["majority"] >= 7
+
+
+# --- Partners and scenario events ---------------------------------------------------------------------------------
+def test_partner_exit_removes_its_funding_from_the_state():
+    scenario = derive(events=[{"date": "2024-01", "type": "partner_exit", "partner": "RUS", "from": ["MLI"]}])
+    row = month_index("2024-01")
+    for seed in (1, 2, 3):
+        ts = model_run(scenario, seed=seed, months=36, invite_rate=0.0).timeseries()
+        assert (ts["funding.RUS.MLI"].iloc[:row] > 0).all()
+        assert (ts["funding.RUS.MLI"].iloc[row:] == 0).all()
+        assert (ts["funding.RUS.BFA"].iloc[row:] > 0).all()  # Russia keeps paying Burkina Faso
+        line = "2024-01 Mali: Russia (Wagner, later Africa Corps) withdraws its funding and personnel"
+        assert line in [str(e) for e in run(scenario, seed=seed, months=row + 1, overrides={"invite_rate": 0.0}).events]
+
+
+@pytest.mark.parametrize("change", [{"factor": 0.0}, {"budget_musd": 0.0}])
+def test_funding_change_to_zero_removes_the_partners_money(change):
+    scenario = derive(events=[{"date": "2024-01", "type": "funding_change", "partner": "RUS", **change}])
+    row = month_index("2024-01")
+    ts = model_run(scenario, seed=1, months=24).timeseries()
+    rus = ts[[c for c in ts.columns if c.startswith("funding.RUS.")]].to_numpy()
+    assert (rus[:row].sum(axis=1) > 0).all()
+    assert (rus[row:] == 0).all()
+
+
+def test_funding_change_factor_scales_the_budget():
+    scenario = derive(events=[{"date": "2024-01", "type": "funding_change", "partner": "RUS", "factor": 2.0}])
+    model = LiptakoModel(scenario, rng=1, months=6)
+    model.run()
+    assert model.partners["RUS"].budget == pytest.approx(300.0)
+
+
+def test_set_parameter_event_changes_the_parameter_from_its_month():
+    scenario = derive(
+        events=[{"date": "2024-01", "type": "set_parameter", "parameter": "coup_base_hazard", "value": 0.0}]
+    )
+    row = month_index("2024-01")
+    model = model_run(scenario, seed=1, months=24)
+    ts = model.timeseries()
+    risk = ts[[c for c in ts.columns if c.startswith("coup_risk.")]].to_numpy()
+    assert (risk[:row].max(axis=1) > 0).all()
+    assert (risk[row:] == 0).all()
+    assert model.p.coup_base_hazard == 0.0
+    assert any("coup_base_hazard" in line for line in log_lines(model, "2024-01"))
+    assert not [e for e in model.log.entries if e.kind == "coup" and e.month >= model.spec.start + row]
+    untouched = LiptakoModel("baseline", rng=1, months=1)
+    assert untouched.p.coup_base_hazard > 0  # the event changed this run's parameters only
