@@ -70,7 +70,8 @@ class Partner(mesa.Agent):
     def allocate(self, blocs: dict[str, Bloc]) -> None:
         """Spend this month's budget: blocs' common funds first, then clients by alignment, need and brand."""
         p = self.model.p
-        monthly = self.budget / 12.0
+        factor = p.western_budget_factor if self.western else p.nonwestern_budget_factor
+        monthly = self.budget * factor / 12.0
         self.spent = 0.0
         for bloc_id, share in self.bloc_funding.items():
             bloc = blocs.get(bloc_id)

@@ -90,8 +90,8 @@ class LiptakoModel(mesa.Model):
         for name in extra:
             if name not in BY_NAME:
                 raise InputError("parameters", name, "unknown parameter; valid names: " + ", ".join(BY_NAME))
-        if extra or months is not None:
-            spec = spec.replace(months=months, parameters=extra)
+        if months is not None and months != spec.months:
+            spec = spec.replace(months=months)
         if rng is not None and seed is not None:
             raise ValueError("give rng or seed, not both")
         rng = seed if rng is None else rng
@@ -104,7 +104,10 @@ class LiptakoModel(mesa.Model):
         super().__init__(rng=int(rng))
         self.seed = int(rng)
         self.spec = spec  # Mesa reserves ``self.scenario`` for its own Scenario class
-        self.p = Parameters(spec.parameters)
+        try:  # the scenario's overrides, then the caller's (checked against the registry's ranges)
+            self.p = Parameters({**spec.parameters, **extra})
+        except ValueError as err:
+            raise InputError("parameters", None, str(err)) from None
         self.streams = spawn_streams(self.seed)
         self.month = spec.start
         self.log = EventLog()

@@ -74,7 +74,19 @@ RUN_OUTCOMES: tuple[Output, ...] = (
 )
 PER_STATE_OUTCOMES = ("coup_attempts", "coup_successes")
 
+# Monthly outcomes kept for every run of an experiment (fan charts): aggregates, not the full per-state table.
+SWEEP_SERIES: tuple[Output, ...] = (
+    Output("members", "Members of the alliance", "states"),
+    Output("legitimacy_mean", "Legitimacy, founding members' mean", "0-1"),
+    Output("coup_risk_mean", "Coup risk, founding members' mean", "per month"),
+    Output("territory_mean", "Territory contested, founding members' mean", "share"),
+    Output("territory_coastal", "Territory contested, coastal states' mean", "share"),
+    Output("deaths", "Conflict deaths, all states", "per month"),
+    Output("displaced", "Internally displaced, all states", "persons"),
+)
+
 LABELS: dict[str, Output] = {o.name: o for o in (*STATE_SERIES, FUNDING, *BLOC_SERIES, *RUN_OUTCOMES)}
+SWEEP_LABELS: dict[str, Output] = {o.name: o for o in SWEEP_SERIES}
 
 
 class Recorder:
@@ -159,3 +171,30 @@ def summarise(model: LiptakoModel) -> dict[str, float | int]:
         out[f"coup_attempts.{s.iso3}"] = s.coup_attempts
         out[f"coup_successes.{s.iso3}"] = s.coup_successes
     return out
+
+
+def sweep_series(model: LiptakoModel) -> dict[str, np.ndarray]:
+    """The :data:`SWEEP_SERIES` of one run, computed from the recorder's arrays."""
+    rec = model.recorder
+    values = rec.values[: rec.rows]
+    index = {c: i for i, c in enumerate(rec.columns[2:])}
+    focal = model.spec.scenario.focal_bloc
+    founders = sorted(model.spec.blocs[focal].members)
+    coastal = [s.iso3 for s in model.states if s.coastal]
+    isos = [s.iso3 for s in model.states]
+
+    def cols(variable: str, which: list[str]) -> np.ndarray:
+        return values[:, [index[f"{variable}.{iso}"] for iso in which]]
+
+    def mean(variable: str, which: list[str]) -> np.ndarray:
+        return cols(variable, which).mean(axis=1) if which else np.zeros(len(values))
+
+    return {
+        "members": values[:, index[f"members.{focal}"]],
+        "legitimacy_mean": mean("legitimacy", founders),
+        "coup_risk_mean": mean("coup_risk", founders),
+        "territory_mean": mean("territory", founders),
+        "territory_coastal": mean("territory", coastal),
+        "deaths": cols("deaths", isos).sum(axis=1),
+        "displaced": cols("displaced", isos).sum(axis=1),
+    }

@@ -87,6 +87,12 @@ REGISTRY: tuple[Parameter, ...] = (
        "Share of domestic revenue lost after leaving a free-movement bloc (ECOWAS's trade and mobility).",
        group=_FUNDING),
     # --- Partners ------------------------------------------------------------------------------------------
+    _p("western_budget_factor", 1.0, "ratio", 0.0, 5.0,
+       "Multiplier of every Western partner's Sahel budget (alignment below zero: France, the EU, the USA).",
+       "modelling assumption: a lever for sweeps; the budgets themselves are scenario data", group=_PARTNERS),
+    _p("nonwestern_budget_factor", 1.0, "ratio", 0.0, 5.0,
+       "Multiplier of every non-Western partner's Sahel budget (Russia, Türkiye, ...).",
+       "modelling assumption: a lever for sweeps; the budgets themselves are scenario data", group=_PARTNERS),
     _p("alignment_reward", 2.0, "exponent", 0.0, 6.0,
        "How strongly partners favour aligned recipients: weight = alignment match to this power.",
        group=_PARTNERS),

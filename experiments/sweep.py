@@ -1,0 +1,222 @@
+"""Running an experiment: many runs through a ``concurrent.futures.Executor``, streamed to a results folder.
+
+The executor is a local process pool by default (all cores, or ``workers``), or a Dask distributed cluster
+(``dask="tcp://host:port"`` or ``"local"``). Runs travel in chunks so that per-task overhead stays small;
+workers return outcomes (a small table per chunk), never models. Each run's seed depends only on its
+replication (common random numbers), so results are identical on one worker, many, or a cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from liptako.model import LiptakoModel
+from liptako.model.errors import InputError
+from liptako.model.outputs import sweep_series
+from liptako.model.scenario import Scenario, format_month
+
+from .designs import points, replication_seeds
+from .spec import Experiment
+from .store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One run: its id, where it sits in the design, and what it needs."""
+
+    run_id: int
+    point_id: int
+    replication: int
+    scenario: int  # index into the chunk's scenarios
+    seed: int
+    overrides: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    number: int
+    scenarios: tuple[Scenario, ...]
+    tasks: tuple[Task, ...]
+
+
+def run_chunk(chunk: Chunk) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    """Run every task of a chunk (in a worker); return the chunk number, its runs and its monthly series."""
+    rows, series = [], []
+    for t in chunk.tasks:
+        scenario = chunk.scenarios[t.scenario]
+        model = LiptakoModel(scenario, rng=t.seed, parameters=t.overrides)
+        model.run()
+        rows.append({"run_id": t.run_id, "point_id": t.point_id, "replication": t.replication,
+                     "scenario": scenario.name, "seed": t.seed, **t.overrides, **model.summary()})  # fmt: skip
+        monthly = sweep_series(model)
+        n = len(monthly["members"])
+        frame = pd.DataFrame({"run_id": np.full(n, t.run_id, dtype=np.int64), "month": np.arange(n)})
+        frame["date"] = [format_month(scenario.start + i) for i in range(n)]
+        for name, values in monthly.items():
+            frame[name] = values
+        series.append(frame)
+    return chunk.number, pd.DataFrame(rows), pd.concat(series, ignore_index=True)
+
+
+def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:
+    """The design's points and every run's task, in run-id order: scenario, then point, then replication."""
+    design = points(e)
+    seeds = replication_seeds(e.seed, e.replications)
+    params = e.parameters
+    tasks = []
+    run_id = 0
+    for s in range(len(e.scenarios)):
+        for row in design.itertuples(index=False):
+            overrides = {name: float(getattr(row, name)) for name in params}
+            for r, seed in enumerate(seeds):
+                tasks.append(Task(run_id, int(row.point_id), r, s, seed, overrides))
+                run_id += 1
+    return design, tasks
+
+
+def chunk_size(n_runs: int, workers: int) -> int:
+    """Big enough to amortise task overhead, small enough to balance load and lose little on a kill."""
+    return max(1, min(50, math.ceil(n_runs / (workers * 8))))
+
+
+@contextmanager
+def make_executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor, int]]:
+    """A process pool, or a Dask cluster's executor; yields (executor, number of workers)."""
+    if dask is None:
+        n = workers or os.cpu_count() or 1
+        import multiprocessing
+
+        # fork (where there is one) starts workers with the model already imported; the pool is made before
+        # any thread of ours exists (the progress bar's comes later).
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method)) as pool:
+            yield pool, n
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--dask", None, "Dask is not installed; install the extra: uv sync --extra dask") from None
+    if dask == "local":
+        n = workers or os.cpu_count() or 1
+        with (
+            LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            ) as cluster,  # fmt: skip
+            Client(cluster) as client,
+        ):
+            yield client.get_executor(), n
+        return
+    try:
+        client = Client(dask, timeout="5s")
+    except (OSError, TimeoutError) as err:
+        raise InputError("--dask", dask, f"cannot reach a Dask scheduler there ({err}); give tcp://HOST:PORT of "
+                         "a running scheduler, or 'local' to start one on this machine") from None  # fmt: skip
+    try:
+        n = max(1, len(client.scheduler_info().get("workers", {})))
+        yield client.get_executor(), n
+    finally:
+        client.close()
+
+
+class Progress:
+    """A progress bar on a terminal; a plain line every few seconds otherwise (logs, CI)."""
+
+    def __init__(self, total: int, done: int, label: str, stream=None) -> None:
+        self.total, self.done, self.label = total, done, label
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.new = 0
+        self.bar = None
+        if self.stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=done, unit="run", desc=label, file=self.stream, smoothing=0.1)
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.new += n
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.monotonic()
+        if now - self.last >= 5.0 or self.done == self.total:
+            self.last = now
+            rate = self.new / max(now - self.start, 1e-9)
+            left = (self.total - self.done) / rate if rate > 0 else float("inf")
+            print(f"{self.label}: {self.done:,}/{self.total:,} runs ({self.done / self.total:.0%}), "
+                  f"{rate:.1f} runs/s, about {left:.0f} s left", file=self.stream, flush=True)  # fmt: skip
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def execute(
+    e: Experiment,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    dask: str | None = None,
+    force: bool = False,
+    where: str = "--out",
+    quiet: bool = False,
+) -> dict:
+    """Run (or resume) an experiment into ``out``; returns counts of runs done, skipped and total.
+
+    A KeyboardInterrupt cancels the runs in flight and keeps every finished one; run again to resume.
+    """
+    design, tasks = plan(e)
+    store = Store(out)
+    finished = store.prepare(e, design, len(tasks), force, where)
+    todo = [t for t in tasks if t.run_id not in finished]
+    result = {"total": len(tasks), "skipped": len(tasks) - len(todo), "done": 0}
+    if not todo:
+        return result
+    scenarios = tuple(s if s.months == e.months else s.replace(months=e.months) for s in e.scenarios)
+    progress = None
+    with make_executor(workers, dask) as (executor, n_workers):
+        size = chunk_size(len(todo), n_workers)
+        number = store.next_part()
+        chunks = []
+        for i in range(0, len(todo), size):
+            chunks.append(Chunk(number, scenarios, tuple(todo[i : i + size])))
+            number += 1
+        progress = Progress(len(tasks), result["skipped"], e.name, stream=open(os.devnull, "w") if quiet else None)
+        pending: set[Future] = set()
+        queue = iter(chunks)
+        try:
+            for chunk in queue:  # keep a bounded number of chunks in flight: memory stays flat
+                pending.add(executor.submit(run_chunk, chunk))
+                if len(pending) >= 2 * n_workers:
+                    break
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk_number, runs, series = future.result()
+                    store.write_chunk(chunk_number, runs, series)
+                    result["done"] += len(runs)
+                    progress.update(len(runs))
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.add(executor.submit(run_chunk, nxt))
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            if isinstance(executor, ProcessPoolExecutor):
+                executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            progress.close()
+    return result
