@@ -210,8 +210,8 @@ def check_design(e: Experiment, shown: str) -> None:
     if e.design == "grid":
         missing = [v.parameter for v in e.vary if v.values is None]
         if missing:
-            raise InputError(shown, "experiment.design", "a grid design needs values = [...] for every parameter; "
-                             f"these have a range: {', '.join(missing)} (use lhs, sobol or morris for ranges)")  # fmt: skip
+            raise InputError(shown, "experiment.design", "a grid design needs values = [...] for every "
+                             f"parameter; these have a range: {', '.join(missing)} (or use lhs)")  # fmt: skip
     if e.design in ("sobol", "morris") and len(e.vary) < 2:
         raise InputError(shown, "experiment.design", f"a {e.design} design needs at least two parameters to "
                          "compare; use grid or lhs for one")  # fmt: skip

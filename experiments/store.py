@@ -65,28 +65,36 @@ class Store:
         self.series_dir = self.root / "series"
 
     # --- opening ------------------------------------------------------------------------------------------
-    def prepare(self, experiment: Experiment, design: pd.DataFrame, n_runs: int, force: bool, where: str) -> set[int]:
-        """Create the folder, or reopen it to resume; returns the ids of runs already finished.
+    def check(self, experiment: Experiment, force: bool, where: str) -> str:
+        """What opening the folder would do, without touching it: ``"new"``, ``"resume"`` or ``"replace"``.
 
-        A folder holding a different experiment is refused (nothing touched) unless ``force``.
+        A folder holding a different experiment (or anything else) is refused unless ``force``.
         """
         manifest = self.root / MANIFEST
         if self.root.exists() and not self.root.is_dir():
             raise InputError(where, None, f"{self.root} exists and is not a folder")
         if manifest.exists():
             old = json.loads(manifest.read_text())
-            if old.get("fingerprint") != experiment.fingerprint():
-                if not force:
-                    raise InputError(where, None, f"{self.root} holds a different experiment "
-                                     f"({old.get('experiment', {}).get('name', '?')}); use --force to replace it, "
-                                     "or choose another --out")  # fmt: skip
-                self._clear()
-            else:
-                return self._finished()
-        elif self.root.exists() and any(self.root.iterdir()):
+            if old.get("fingerprint") == experiment.fingerprint():
+                return "resume"
+            if not force:
+                name = old.get("experiment", {}).get("name", "?")
+                raise InputError(where, None, f"{self.root} holds a different experiment ({name}); use --force "
+                                 "to replace it, or choose another --out")  # fmt: skip
+            return "replace"
+        if self.root.exists() and any(self.root.iterdir()):
             if not force:
                 raise InputError(where, None, f"{self.root} is not empty and is not a Liptako results folder; "
                                  "use --force to replace its contents, or choose another --out")  # fmt: skip
+            return "replace"
+        return "new"
+
+    def prepare(self, experiment: Experiment, design: pd.DataFrame, n_runs: int, force: bool, where: str) -> set[int]:
+        """Create the folder, or reopen it to resume; returns the ids of runs already finished."""
+        action = self.check(experiment, force, where)
+        if action == "resume":
+            return self._finished()
+        if action == "replace":
             self._clear()
         self.root.mkdir(parents=True, exist_ok=True)
         self.runs_dir.mkdir(exist_ok=True)
@@ -104,7 +112,7 @@ class Store:
             "liptako_version": package_version(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        atomic_write_bytes(manifest, (json.dumps(doc, indent=2) + "\n").encode())
+        atomic_write_bytes(self.root / MANIFEST, (json.dumps(doc, indent=2) + "\n").encode())
         return set()
 
     def _clear(self) -> None:

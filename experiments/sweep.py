@@ -179,14 +179,14 @@ def execute(
     """
     design, tasks = plan(e)
     store = Store(out)
-    finished = store.prepare(e, design, len(tasks), force, where)
-    todo = [t for t in tasks if t.run_id not in finished]
-    result = {"total": len(tasks), "skipped": len(tasks) - len(todo), "done": 0}
-    if not todo:
-        return result
+    store.check(e, force, where)  # refuse a wrong folder before starting workers or writing anything
     scenarios = tuple(s if s.months == e.months else s.replace(months=e.months) for s in e.scenarios)
-    progress = None
     with make_executor(workers, dask) as (executor, n_workers):
+        finished = store.prepare(e, design, len(tasks), force, where)
+        todo = [t for t in tasks if t.run_id not in finished]
+        result = {"total": len(tasks), "skipped": len(tasks) - len(todo), "done": 0}
+        if not todo:
+            return result
         size = chunk_size(len(todo), n_workers)
         number = store.next_part()
         chunks = []

@@ -26,6 +26,11 @@ examples:
   liptako run baseline                      run the baseline (seed 1), write results/baseline-seed1/
   liptako run russia-withdraws --seed 7 --narrate
   liptako run my.toml --months 60 --set coup_base_hazard=0.02 --out results/my-run
+  liptako run baseline no-external-funding --reps 200 --out results/compare
+                                            200 paired replications each (common random numbers)
+  liptako sweep experiments/coup-sensitivity.toml --workers 2 --out results/coup
+  liptako analyze results/compare           Kaplan-Meier, log-rank, paired differences, Sobol, Morris
+  liptako report results/compare            one self-contained HTML page with tables and figures
   liptako scenarios                         list the bundled scenarios
   liptako params                            the parameter registry (units, ranges, sources)
   liptako validate my.toml                  check a scenario file without running it
@@ -55,42 +60,63 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "run",
-        help="run a scenario and write its series, summary, event log and plots",
-        description="Run one scenario to its horizon. Writes timeseries.csv/.parquet, "
-        "summary.json, events.txt, PNG plots and manifest.json into --out, and prints a "
-        "short summary.",
+        help="run one scenario (or compare several, with replications)",
+        description="Run a scenario to its horizon. With one scenario and no --reps: writes "
+        "timeseries.csv/.parquet, summary.json, events.txt, PNG plots and manifest.json into --out and prints a "
+        "short summary. With several scenarios or --reps N: runs each scenario N times side by side with common "
+        "random numbers (replication i uses the same seed in every scenario, spawned from --seed) into a results "
+        "folder like a sweep's, which `liptako analyze` and `liptako report` read.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Outputs other than manifest.json are byte-identical for the same seed.",
     )
     p.add_argument(
-        "scenario",
-        metavar="SCENARIO",
-        help="a bundled scenario's name (see `liptako scenarios`) or a path to a TOML file",
-    )
-    p.add_argument("--seed", type=int, default=1, help="random seed (non-negative integer; default: 1)")
+        "scenario", metavar="SCENARIO", nargs="+",
+        help="a bundled scenario's name (see `liptako scenarios`) or a path to a TOML file; several to compare",
+    )  # fmt: skip
     p.add_argument(
-        "--months",
-        type=int,
-        default=None,
-        help="horizon in months, 1 to 600 (default: the scenario's, usually 120)",
+        "--seed", type=int, default=1,
+        help="the run's seed, or the root seed of the replications (non-negative integer; default: 1)",
+    )  # fmt: skip
+    p.add_argument("--months", type=int, default=None,
+                   help="horizon in months, 1 to 600 (default: the scenario's, usually 120)")  # fmt: skip
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                   help="change a registry parameter (repeatable); `liptako params` lists them")  # fmt: skip
+    p.add_argument("--reps", type=int, default=None, metavar="N",
+                   help="replications of each scenario (results folder of the sweep kind)")  # fmt: skip
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="folder for the results (default: results/SCENARIO-seedSEED, or results/NAMES-xN)")  # fmt: skip
+    p.add_argument("--narrate", action="store_true", help="print the event log as the run unfolds (single runs)")
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots (single runs; faster)")
+    _executor_options(p)
+
+    p = sub.add_parser(
+        "sweep",
+        help="run an experiment file: a grid, Latin hypercube, Sobol or Morris design",
+        description="Run every point of an experiment file's design, each replicated, on all cores or a Dask "
+        "cluster, streaming results to Parquet in --out. Running the same command again resumes: finished runs "
+        "are skipped. See experiments/*.toml for examples.",
     )
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="change a registry parameter (repeatable); `liptako params` lists them",
+    p.add_argument("file", metavar="FILE", help="an experiment TOML file")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="results folder (default: results/NAME)")
+    p.add_argument("--force", action="store_true", help="replace a results folder that holds another experiment")
+    _executor_options(p)
+
+    p = sub.add_parser(
+        "analyze",
+        help="analyse a results folder: survival, comparisons, sensitivity",
+        description="Kaplan-Meier survival of the alliance (runs censored at the horizon) and log-rank tests "
+        "between scenarios, paired differences with bootstrap intervals, Sobol or Morris indices, one-at-a-time "
+        "effects: whatever fits the design. Prints the tables and writes them as CSV and Markdown in DIR/analysis.",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder for the results (default: results/SCENARIO-seedSEED)",
+    p.add_argument("folder", metavar="DIR", type=Path, help="a results folder from `liptako sweep` or `run --reps`")
+
+    p = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report of a results folder",
+        description="Analyse a results folder, draw its plots (PNG and SVG in DIR/plots) and write DIR/report.html, "
+        "a single page with every table and figure embedded.",
     )
-    p.add_argument("--narrate", action="store_true", help="print the event log as the run unfolds")
-    p.add_argument("--no-plots", action="store_true", help="skip the PNG plots (faster)")
+    p.add_argument("folder", metavar="DIR", type=Path, help="a results folder from `liptako sweep` or `run --reps`")
 
     p = sub.add_parser(
         "scenarios",
@@ -118,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE", help="a scenario TOML file (or a bundled scenario's name)")
     return parser
+
+
+def _executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores)")  # fmt: skip
+    p.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' to start one here")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,16 +198,111 @@ def parse_overrides(items: list[str]) -> dict[str, float]:
     return out
 
 
-def cmd_run(args) -> int:
-    from liptako.experiments.runner import run, write_results
-    from liptako.model.scenario import MAX_MONTHS, load
+def _check_common(args) -> None:
+    from liptako.model.scenario import MAX_MONTHS
 
     if args.seed < 0:
         raise UsageError(f"--seed {args.seed}: the seed must be a non-negative integer")
     if args.months is not None and not 1 <= args.months <= MAX_MONTHS:
         raise UsageError(f"--months {args.months}: the horizon must be between 1 and {MAX_MONTHS} months")
+    if args.reps is not None and not 1 <= args.reps <= 1_000_000:
+        raise UsageError(f"--reps {args.reps}: give a number of replications from 1 to 1,000,000")
+
+
+def _check_executor(args) -> None:
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise UsageError(f"--workers {args.workers}: give a number of worker processes from 1 to 1024")
+    if args.dask is not None and args.dask != "local" and "://" not in args.dask:
+        raise UsageError(f"--dask {args.dask}: give tcp://HOST:PORT of a Dask scheduler, or 'local'")
+
+
+def cmd_run(args) -> int:
+    from liptako.model.scenario import load
+
+    _check_common(args)
+    _check_executor(args)
     overrides = parse_overrides(args.overrides)
-    scenario = load(args.scenario)  # validates before anything is written
+    scenarios = [load(s) for s in args.scenario]  # validates before anything is written
+    if len(scenarios) > 1 or args.reps is not None:
+        return _run_replications(args, scenarios, overrides)
+    return _run_single(args, scenarios[0], overrides)
+
+
+def _run_replications(args, scenarios, overrides) -> int:
+    from liptako.experiments.spec import replications_experiment
+
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise UsageError(f"the same scenario is named twice: {' '.join(args.scenario)}")
+    experiment = replications_experiment(scenarios, args.reps or 1, args.seed, args.months, overrides)
+    out = args.out or Path("results") / f"{experiment.name}-seed{args.seed}"
+    _execute(experiment, out, args, force=False)
+    _print_comparison(out)
+    return 0
+
+
+def _execute(experiment, out: Path, args, force: bool) -> None:
+    from liptako.experiments.sweep import execute
+
+    counts = execute(experiment, out, workers=args.workers, dask=args.dask, force=force)
+    kept = f", {counts['skipped']:,} already there" if counts["skipped"] else ""
+    print(f"{experiment.name}: {counts['done']:,} runs done{kept}; {counts['total']:,} in {out}/")
+
+
+def _print_comparison(out: Path) -> None:
+    from liptako.experiments.store import load
+
+    runs = load(out)
+    cols = ["survival_months", "dissolved", "coup_attempts", "coup_successes", "honour_rate", "peak_territory",
+            "total_deaths"]  # fmt: skip
+    table = runs.groupby("scenario", sort=False)[cols].mean()
+    table.insert(0, "runs", runs.groupby("scenario", sort=False).size())
+    print(table.to_string(float_format=lambda x: f"{x:,.3g}"))
+    print(f"(means over replications; `liptako analyze {out}` for survival curves and paired differences)")
+
+
+def cmd_sweep(args) -> int:
+    from liptako.experiments.spec import load_experiment
+
+    _check_executor(args)
+    experiment = load_experiment(args.file)
+    out = args.out or Path("results") / experiment.name
+    _execute(experiment, out, args, force=args.force)
+    print(f"next: liptako analyze {out}   or   liptako report {out}")
+    return 0
+
+
+def cmd_analyze(args) -> int:
+    from liptako.experiments.analysis import analyze, format_tables
+
+    tables = analyze(_results_folder(args.folder))
+    print(format_tables(tables))
+    print(f"tables written to {args.folder}/analysis/")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from liptako.experiments.report import write_report
+
+    path = write_report(_results_folder(args.folder))
+    print(f"wrote {path}")
+    return 0
+
+
+def _results_folder(folder: Path) -> Path:
+    from liptako.experiments.store import load
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    runs = load(folder)  # raises InputError when it is not a results folder
+    if not len(runs):
+        raise UsageError(f"{folder}: no finished runs yet")
+    return folder
+
+
+def _run_single(args, scenario, overrides) -> int:
+    from liptako.experiments.runner import run, write_results
+
     out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
@@ -294,7 +422,10 @@ def cmd_validate(args) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate}
+COMMANDS = {
+    "run": cmd_run, "sweep": cmd_sweep, "analyze": cmd_analyze, "report": cmd_report,
+    "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate,
+}  # fmt: skip
 
 
 def _version() -> str:
