@@ -1,0 +1,365 @@
+"""Plots of an experiment's results folder: fan charts of the monthly series, Kaplan–Meier curves, paired
+differences, a heatmap over a two-parameter grid, Sobol and Morris indices, and tornado charts.
+
+Drawn with matplotlib's object API (no global pyplot state, safe in worker processes and tests). Every plot
+is saved as PNG and SVG with the date and software stamps removed, so the same folder gives the same bytes;
+files are written under a temporary name and renamed, like the results store's.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from liptako.model.outputs import SWEEP_LABELS
+
+from . import analysis as an
+from .store import atomic_write_bytes
+
+PNG = {"format": "png", "dpi": 110, "metadata": {"Software": None}}
+SVG = {"format": "svg", "metadata": {"Date": None}}
+# SVG element ids are salted with a random uuid unless a salt is set: fix it for reproducible files.
+SVG_RC = {"svg.hashsalt": "liptako", "svg.fonttype": "path"}
+COLOURS = ("#1f4e9c", "#c0392b", "#27ae60", "#e67e22", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50")
+BANDS = ((0.05, 0.95), (0.25, 0.75))  # 90% and 50% of runs
+
+
+def colour(i: int) -> str:
+    return COLOURS[i % len(COLOURS)]
+
+
+def save(fig: Figure, stem: str | Path) -> list[Path]:
+    """Save ``fig`` as ``stem.png`` and ``stem.svg`` (reproducible bytes, atomic writes); returns both paths."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for options in (PNG, SVG):
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(SVG_RC):
+            fig.savefig(buffer, **options)
+        path = stem.with_suffix(f".{options['format']}")
+        atomic_write_bytes(path, buffer.getvalue())
+        paths.append(path)
+    return paths
+
+
+def _series_label(name: str) -> str:
+    out = SWEEP_LABELS.get(name)
+    return f"{out.label} ({out.unit})" if out else name
+
+
+def _month_ticks(ax, dates: Sequence[str]) -> None:
+    """Label the month axis with dates, about eight ticks on whole years."""
+    n = len(dates)
+    step = max(12, math.ceil(n / 8 / 12) * 12)
+    idx = list(range(0, n, step))
+    ax.set_xticks(idx, [dates[i] for i in idx], rotation=30, ha="right", fontsize=7)
+    ax.set_xlim(0, max(n - 1, 1))
+
+
+def _panels(n: int, ncols: int, width: float, height: float) -> tuple[Figure, list]:
+    """A figure with ``n`` panels in rows of ``ncols``; unused cells are hidden."""
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel().tolist()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
+
+
+# --- monthly series -----------------------------------------------------------------------------------------
+def fan_chart(
+    series: pd.DataFrame,
+    runs: pd.DataFrame,
+    stem: str | Path,
+    *,
+    variables: Sequence[str] | None = None,
+    scenarios: Sequence[str] | None = None,
+    title: str = "",
+) -> list[Path]:
+    """Fan charts of monthly series per scenario: the median run (line), 50% and 90% of runs (bands).
+
+    ``series`` is :func:`~liptako.experiments.store.load_series`'s frame, ``runs`` the runs frame (for each
+    run's scenario). One panel per variable (default: every SWEEP_SERIES present).
+    """
+    variables = list(variables or [v for v in SWEEP_LABELS if v in series.columns])
+    scenarios = list(scenarios or dict.fromkeys(runs["scenario"]))
+    data = series.merge(runs[["run_id", "scenario"]], on="run_id")
+    dates = data.drop_duplicates("month").sort_values("month")["date"].tolist()
+    fig, axes = _panels(len(variables), 2, 5.2, 2.7)
+    for ax, variable in zip(axes, variables, strict=True):
+        for i, name in enumerate(scenarios):
+            # runs x months, so the quantiles are one vectorised call per scenario
+            table = data[data["scenario"] == name].pivot(index="run_id", columns="month", values=variable)
+            values = table.to_numpy(dtype=float)
+            x = table.columns.to_numpy()
+            quantiles = np.nanquantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+            for (lo, hi), alpha in zip(((0, 4), (1, 3)), (0.12, 0.25), strict=True):
+                ax.fill_between(x, quantiles[lo], quantiles[hi], color=colour(i), alpha=alpha, lw=0)
+            ax.plot(x, quantiles[2], color=colour(i), lw=1.6, label=name)
+        ax.set_title(_series_label(variable), fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        _month_ticks(ax, dates)
+    if len(scenarios) > 1:
+        axes[0].legend(fontsize=7, loc="best")
+    fig.suptitle(title or "Monthly outcomes: median, 50% and 90% of runs", fontsize=10)
+    return save(fig, stem)
+
+
+# --- survival -------------------------------------------------------------------------------------------------
+def survival_chart(
+    panels: Mapping[str, Mapping[str, pd.DataFrame]],
+    stem: str | Path,
+    *,
+    title: str = "",
+) -> list[Path]:
+    """Kaplan–Meier curves with their confidence bands, one panel per event and one curve per group.
+
+    ``panels`` maps a panel title to the curves of :func:`~liptako.experiments.analysis.survival`.
+    """
+    fig, axes = _panels(len(panels), 2, 5.0, 3.4)
+    for ax, (name, curves) in zip(axes, panels.items(), strict=True):
+        for i, (group, curve) in enumerate(curves.items()):
+            x = curve["months"].to_numpy()
+            ax.fill_between(x, curve["lower"], curve["upper"], step="post", color=colour(i), alpha=0.18, lw=0)
+            ax.step(x, curve["survival"], where="post", color=colour(i), lw=1.6, label=f"{group} (n={curve['at_risk'].iloc[0]})")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlim(left=0)
+        ax.set_xlabel("months", fontsize=8)
+        ax.set_ylabel("share of runs", fontsize=8)
+        ax.set_title(name, fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="lower left")
+    fig.suptitle(title or "Kaplan–Meier estimates with 95% confidence bands", fontsize=10)
+    return save(fig, stem)
+
+
+# --- scenario comparisons -------------------------------------------------------------------------------------
+def difference_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
+    """Paired differences from the baseline scenario with bootstrap intervals, one panel per outcome.
+
+    ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.compare_scenarios` tables.
+    """
+    fig, axes = _panels(len(tables), 3, 3.6, 0.6 + 0.45 * max(len(t) for t in tables.values()))
+    for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
+        rows = table.iloc[1:]  # the first row is the baseline itself
+        y = np.arange(len(rows))[::-1]
+        d = rows["difference"].to_numpy(dtype=float)
+        err = np.vstack([d - rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float) - d])
+        ax.errorbar(d, y, xerr=np.nan_to_num(err), fmt="o", color=colour(0), capsize=3, ms=4)
+        ax.axvline(0, color="0.4", lw=0.8, ls="--")
+        ax.set_yticks(y, rows["scenario"].tolist(), fontsize=7)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_title(an.label(outcome, unit=False), fontsize=8)
+        ax.set_xlabel(f"difference from {table['scenario'].iloc[0]}", fontsize=7)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(alpha=0.3, axis="x")
+    fig.suptitle(title or "Paired differences from the baseline scenario (95% bootstrap intervals)", fontsize=10)
+    return save(fig, stem)
+
+
+# --- parameter effects ----------------------------------------------------------------------------------------
+def heatmap(runs: pd.DataFrame, outcome: str, x: str, y: str, stem: str | Path, *, title: str = "") -> list[Path]:
+    """The mean of a per-run outcome in every cell of a two-parameter grid, values written in the cells."""
+    table = an.grid_means(runs, outcome, x, y)
+    values = table.to_numpy(dtype=float)
+    fig = Figure(figsize=(1.2 + 0.9 * values.shape[1] + 1.5, 1.2 + 0.6 * values.shape[0] + 0.6), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis")
+    finite = values[np.isfinite(values)]
+    middle = (finite.min() + finite.max()) / 2 if len(finite) else 0.0
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, an.format_value(v), ha="center", va="center", fontsize=7,
+                color="white" if np.isfinite(v) and v < middle else "black")  # fmt: skip
+    ax.set_xticks(range(values.shape[1]), [f"{c:g}" for c in table.columns], fontsize=7)
+    ax.set_yticks(range(values.shape[0]), [f"{c:g}" for c in table.index], fontsize=7)
+    ax.set_xlabel(x, fontsize=8)
+    ax.set_ylabel(y, fontsize=8)
+    fig.colorbar(image, ax=ax).set_label(an.label(outcome), fontsize=8)
+    ax.set_title(title or f"Mean {an.label(outcome, unit=False).lower()} per grid cell", fontsize=9)
+    return save(fig, stem)
+
+
+def sobol_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
+    """First-order (S1) and total (ST) Sobol indices with their confidence intervals, one panel per outcome.
+
+    ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.sobol_indices` tables.
+    """
+    n_params = max(len(t) for t in tables.values())
+    fig, axes = _panels(len(tables), 3, 3.8, 0.9 + 0.42 * n_params)
+    for k, (ax, (outcome, table)) in enumerate(zip(axes, tables.items(), strict=True)):
+        y = np.arange(len(table))[::-1]
+        h = 0.38
+        ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color=colour(0), label="first order S1",
+                error_kw={"lw": 0.8, "capsize": 2})  # fmt: skip
+        ax.barh(y - h / 2, table["ST"], h, xerr=table["ST_conf"], color=colour(3), label="total ST",
+                error_kw={"lw": 0.8, "capsize": 2})  # fmt: skip
+        ax.set_yticks(y, table["parameter"].tolist() if k % 3 == 0 else [""] * len(y), fontsize=7)
+        ax.axvline(0, color="0.3", lw=0.6)
+        ax.set_xlim(min(-0.05, float(np.nanmin((table["S1"] - table["S1_conf"]).to_numpy(), initial=0))),
+                    max(1.05, float(np.nanmax((table["ST"] + table["ST_conf"]).to_numpy(), initial=0))))  # fmt: skip
+        ax.set_title(an.label(outcome, unit=False), fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(alpha=0.3, axis="x")
+    axes[0].legend(fontsize=7, loc="lower right")
+    fig.suptitle(title or "Sobol indices: share of the outcome's variance (95% intervals)", fontsize=10)
+    return save(fig, stem)
+
+
+def morris_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
+    """Morris screening, one panel per outcome: mu* (mean absolute effect, with its interval) against sigma
+    (spread of the effects: nonlinearity or interactions). Points right are influential; points high above
+    the diagonal act through interactions."""
+    fig, axes = _panels(len(tables), 3, 3.8, 3.4)
+    for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
+        mu, sigma = table["mu_star"].to_numpy(dtype=float), table["sigma"].to_numpy(dtype=float)
+        ax.errorbar(mu, sigma, xerr=table["mu_star_conf"].to_numpy(dtype=float), fmt="o", color=colour(0),
+                    ms=4, capsize=2, lw=0.8)  # fmt: skip
+        for name, a, b in zip(table["parameter"], mu, sigma, strict=True):
+            ax.annotate(name, (a, b), fontsize=6, xytext=(3, 3), textcoords="offset points")
+        top = float(np.nanmax(np.r_[mu, sigma, 0])) * 1.15 or 1.0
+        ax.plot([0, top], [0, top], color="0.5", lw=0.7, ls="--")  # sigma = mu*
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_xlabel("mu* (per full range)", fontsize=7)
+        ax.set_ylabel("sigma", fontsize=7)
+        ax.set_title(an.label(outcome), fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title or "Morris elementary effects", fontsize=10)
+    return save(fig, stem)
+
+
+def tornado_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
+    """Tornado charts, one panel per outcome: the mean outcome at each parameter's low and high end, minus
+    the overall mean, largest swing on top.
+
+    ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.one_at_a_time` tables.
+    """
+    n_params = max(len(t) for t in tables.values())
+    fig, axes = _panels(len(tables), 3, 3.8, 0.9 + 0.38 * n_params)
+    for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
+        y = np.arange(len(table))[::-1]
+        ax.barh(y, table["low_effect"], 0.6, color=colour(0), label="low end")
+        ax.barh(y, table["high_effect"], 0.6, color=colour(1), alpha=0.75, label="high end")
+        ax.axvline(0, color="0.2", lw=0.8)
+        ax.set_yticks(y, table["parameter"].tolist(), fontsize=7)
+        overall = table.attrs.get("overall_mean", math.nan)
+        ax.set_xlabel(f"minus the overall mean ({an.format_value(overall)})", fontsize=7)
+        ax.set_title(an.label(outcome), fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(alpha=0.3, axis="x")
+    axes[0].legend(fontsize=7, loc="best")
+    fig.suptitle(title or "One-at-a-time effects: each parameter's low and high end", fontsize=10)
+    return save(fig, stem)
+
+
+# --- the whole folder ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Plotted:
+    """One drawn figure: a short name, a caption for reports, and its files (PNG first, then SVG)."""
+
+    name: str
+    caption: str
+    paths: list[Path]
+
+    @property
+    def png(self) -> Path:
+        return self.paths[0]
+
+
+def _varies(table: pd.DataFrame, column: str) -> bool:
+    values = table[column].to_numpy(dtype=float)
+    return bool(np.isfinite(values).any() and np.nanmax(np.abs(values)) > 0)
+
+
+def figures(
+    folder: str | Path,
+    outcomes: Sequence[str] = an.KEY_OUTCOMES,
+    *,
+    results: an.Results | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+) -> list[Plotted]:
+    """Draw every plot that fits the folder's design into ``DIR/plots/`` and describe each one.
+
+    ``tables`` (from :func:`~liptako.experiments.analysis.analyze`) saves recomputing the indices.
+    """
+    folder = Path(folder)
+    res = results or an.open_results(folder)
+    runs = res.runs
+    tables = dict(tables) if tables is not None else an.analyses(res, outcomes)
+    outcomes = [o for o in outcomes if o in runs.columns]
+    out = folder / "plots"
+    out.mkdir(exist_ok=True)
+    scenarios = res.scenarios
+    design = res.manifest["design"]
+    n = len(runs)
+    drawn: list[Plotted] = []
+    over = "runs" if design == "grid" and res.manifest["points"] == 1 else "runs (over the design's points)"
+
+    if len(res.series):
+        drawn.append(Plotted("fan", f"Monthly outcomes per scenario: the median of {n:,} {over} (line), the middle "
+                             "50% and 90% of runs (bands).",
+                             fan_chart(res.series, runs, out / "fan", scenarios=scenarios)))  # fmt: skip
+
+    panels = {"Alliance not dissolved": an.survival(runs, outcome="survival_months"),
+              "No member has left": an.survival(runs, outcome="first_exit_month")}  # fmt: skip
+    drawn.append(Plotted("survival", "Kaplan–Meier estimates of the share of runs in which the alliance still "
+                         "exists (left) and in which no member has left yet (right), per scenario, with 95% "
+                         "Greenwood bands; runs are censored at the horizon.",
+                         survival_chart(panels, out / "survival")))  # fmt: skip
+
+    compare = {o: tables[f"compare_{o}"] for o in outcomes if f"compare_{o}" in tables}
+    compare = {o: t for o, t in compare.items() if _varies(t.iloc[1:], "difference") or t["sd"].gt(0).any()}
+    if compare:
+        drawn.append(Plotted("differences", f"Paired differences from {scenarios[0]} (same seeds, run by run), "
+                             "means with 95% bootstrap intervals.",
+                             difference_chart(compare, out / "differences")))  # fmt: skip
+
+    sobol = {o: tables[f"sobol_{o}"] for o in outcomes if f"sobol_{o}" in tables}
+    sobol = {o: t for o, t in sobol.items() if t["ST"].notna().any()}
+    if sobol:
+        drawn.append(Plotted("sobol", "Sobol indices of each outcome (mean over replications per point): first "
+                             "order S1 (the parameter alone) and total ST (with its interactions), 95% intervals. "
+                             f"Base sample N = {res.manifest['experiment']['samples']}.",
+                             sobol_chart(sobol, out / "sobol")))  # fmt: skip
+
+    morris = {o: tables[f"morris_{o}"] for o in outcomes if f"morris_{o}" in tables}
+    morris = {o: t for o, t in morris.items() if t["mu_star"].notna().any()}
+    if morris:
+        drawn.append(Plotted("morris", "Morris screening: mu* (mean absolute change of the outcome for a step "
+                             "across a parameter's full range) against sigma (how much that change depends on "
+                             "the other parameters); dashed: sigma = mu*.",
+                             morris_chart(morris, out / "morris")))  # fmt: skip
+
+    effects = {o: tables[f"effects_{o}"] for o in outcomes if f"effects_{o}" in tables}
+    effects = {o: t for o, t in effects.items() if len(t) and _varies(t, "swing")}
+    if effects:
+        drawn.append(Plotted("tornado", "One-at-a-time effects: the mean outcome over runs at each parameter's "
+                             "lowest and highest value (or decile), minus the mean over all runs.",
+                             tornado_chart(effects, out / "tornado")))  # fmt: skip
+
+    params = an.varied(res)
+    if design == "grid" and len(params) == 2:
+        for o in outcomes:
+            if runs[o].nunique(dropna=True) > 1:
+                drawn.append(Plotted(f"grid_{o}", f"Mean {an.label(o, unit=False).lower()} in each cell of the "
+                                     f"{params[0]} x {params[1]} grid.",
+                                     heatmap(runs, o, params[0], params[1], out / f"grid_{o}")))  # fmt: skip
+    return drawn
+
+
+def plot_folder(folder: str | Path, outcomes: Sequence[str] = an.KEY_OUTCOMES) -> list[Path]:
+    """Draw what fits the folder's design into ``DIR/plots/`` (PNG and SVG); returns the files written."""
+    return [p for plotted in figures(folder, outcomes) for p in plotted.paths]
