@@ -161,7 +161,10 @@ PLOTS = {
 }
 
 
-def plot_run(result: RunResult, folder: str | Path) -> list[Path]:
-    """Draw every plot of one run into ``folder``; returns the paths."""
+def plot_run(result: RunResult, folder: str | Path, map_month: str | None = None) -> list[Path]:
+    """Draw every plot of one run into ``folder``, the map at ``map_month`` (default: the last month)."""
+    from .maps import plot_map
+
     folder = Path(folder)
-    return [draw(result, folder / name) for name, draw in PLOTS.items()]
+    return [*(draw(result, folder / name) for name, draw in PLOTS.items()),
+            plot_map(result, folder / "map.png", map_month)]  # fmt: skip

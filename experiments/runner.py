@@ -143,7 +143,11 @@ def summary_document(result: RunResult) -> dict:
 
 
 def write_results(
-    result: RunResult, out: str | Path, command: list[str] | None = None, plots: bool = True
+    result: RunResult,
+    out: str | Path,
+    command: list[str] | None = None,
+    plots: bool = True,
+    map_month: str | None = None,
 ) -> list[Path]:
     """Write a run's files into ``out`` atomically; returns the paths written.
 
@@ -163,7 +167,7 @@ def write_results(
         if plots:
             from .plots import plot_run  # matplotlib only when plotting
 
-            plot_run(result, staging)
+            plot_run(result, staging, map_month)
         manifest = {
             "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "liptako_version": package_version(),

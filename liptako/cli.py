@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder for the results (default: results/SCENARIO-seedSEED, or results/NAMES-xN)")  # fmt: skip
     p.add_argument("--narrate", action="store_true", help="print the event log as the run unfolds (single runs)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots (single runs; faster)")
+    p.add_argument("--map-month", default=None, metavar="YYYY-MM",
+                   help="month of the region map written as map.png (default: the last month)")  # fmt: skip
     _executor_options(p)
 
     p = sub.add_parser(
@@ -309,10 +311,23 @@ def _run_single(args, scenario, overrides) -> int:
     existing = next(p for p in (out.absolute(), *out.absolute().parents) if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK):
         raise UsageError(f"--out {out}: cannot create or write a folder there")
+    if args.map_month is not None:
+        from liptako.model.scenario import format_month, parse_month
+
+        try:
+            when = parse_month(args.map_month)
+        except ValueError as err:
+            raise UsageError(f"--map-month {args.map_month}: {err}") from None
+        months = args.months or scenario.months
+        if not scenario.start <= when < scenario.start + months:
+            raise UsageError(f"--map-month {args.map_month}: outside the run, {format_month(scenario.start)} to "
+                             f"{format_month(scenario.start + months - 1)}")  # fmt: skip
     narrate = (lambda entry: print(entry, flush=True)) if args.narrate else None
     result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
     try:
-        written = write_results(result, out, command=["liptako", *args.argv], plots=not args.no_plots)
+        written = write_results(
+            result, out, command=["liptako", *args.argv], plots=not args.no_plots, map_month=args.map_month
+        )
     except OSError as err:
         raise UsageError(f"--out {out}: cannot write there ({err.strerror or err})") from None
     print(describe(result))

@@ -47,7 +47,7 @@ STATE_SERIES: tuple[Output, ...] = (
 )
 # Per funding source and state, per month (columns "funding.<SOURCE>.<ISO>").
 FUNDING = Output("funding", "Funding by source", "USD M per month")
-# Per bloc, per month (columns "members.<BLOC>").
+# Per bloc, per month (columns "members.<BLOC>"); membership per bloc and state is "member.<BLOC>.<ISO>" (0/1).
 BLOC_SERIES: tuple[Output, ...] = (Output("members", "Members", "states"),)
 
 # Per run (the keys of the summary; per-state ones are "<name>.<ISO>").
@@ -100,6 +100,7 @@ class Recorder:
         self.columns += [f"members.{b}" for b in model.blocs]
         self.columns += [f"{o.name}.{s.iso3}" for o in STATE_SERIES for s in states]
         self.columns += [f"funding.{src}.{s.iso3}" for src in self.sources for s in states]
+        self.columns += [f"member.{b}.{s.iso3}" for b in model.blocs for s in states]
         self._getters = [attrgetter(o.attribute) for o in STATE_SERIES]
         self.values = np.zeros((max(model.spec.months, 12), len(self.columns) - 2))
         self.rows = 0
@@ -113,6 +114,8 @@ class Recorder:
             row += map(get, states)
         for src in self.sources:
             row += [s.funding.get(src, 0.0) for s in states]
+        for bloc in m.blocs.values():
+            row += [s.iso3 in bloc.members for s in states]
         if self.rows == len(self.values):  # stepping past the horizon (e.g. in the app)
             self.values = np.vstack([self.values, np.zeros_like(self.values[:12])])
         self.values[self.rows] = row
