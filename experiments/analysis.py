@@ -77,10 +77,6 @@ class Results:
         present = set(self.runs["scenario"]) if len(self.runs) else set()
         return [s for s in self.manifest.get("scenarios", []) if s in present]
 
-    @property
-    def months(self) -> int:
-        return int(self.manifest["experiment"]["months"])
-
 
 def open_results(folder: str | Path) -> Results:
     """Read a results folder (manifest, runs, design; the monthly series only when first asked for)."""
@@ -109,24 +105,36 @@ def _runs(source: pd.DataFrame | Results | str | Path) -> pd.DataFrame:
 
 
 def experiment_from_manifest(manifest: dict) -> Experiment:
-    """Rebuild the :class:`Experiment` a folder was run from (to recompute its design in the unit cube)."""
+    """Rebuild the :class:`Experiment` a folder was run from (to recompute its design in the unit cube).
+
+    Should the stored scenarios no longer validate (a folder from an older Liptako), the experiment is built
+    without them: the design depends only on the design settings and the varied parameters.
+    """
+    from pydantic import ValidationError
+
     from liptako.model.scenario import Scenario
 
     e = manifest["experiment"]
-    return Experiment(
-        name=e["name"], design=e["design"], samples=e["samples"], replications=e["replications"],
-        months=e["months"], seed=e["seed"], levels=e["levels"], description=e.get("description", ""),
-        vary=[Vary(**v) for v in e["vary"]],
-        scenarios=[Scenario.model_validate(s) for s in e["scenarios"]],
-    )  # fmt: skip
+    fields = {k: e[k] for k in ("name", "design", "samples", "replications", "months", "seed", "levels")}
+    fields |= {"description": e.get("description", ""), "vary": [Vary(**v) for v in e["vary"]]}
+    try:
+        return Experiment(**fields, scenarios=[Scenario.model_validate(s) for s in e["scenarios"]])
+    except ValidationError:
+        return Experiment.model_construct(**fields, scenarios=[])
+
+
+# Columns of a runs frame that identify a run rather than describe its parameters or outcomes.
+ID_COLUMNS = ("run_id", "point_id", "replication", "scenario", "seed")
 
 
 def _parameters_of(runs: pd.DataFrame) -> list[str]:
-    """The varied parameters of a runs frame: the store puts them between ``seed`` and the outcomes."""
-    cols = list(runs.columns)
-    first_outcome = min((cols.index(o.name) for o in RUN_OUTCOMES if o.name in cols), default=len(cols))
-    start = cols.index("seed") + 1 if "seed" in cols else 0
-    return cols[start:first_outcome]
+    """The varied parameters of a runs frame: the numeric columns that are neither ids nor outcomes."""
+    outcomes = {o.name for o in RUN_OUTCOMES}
+    return [
+        c
+        for c in runs.columns
+        if c not in ID_COLUMNS and c not in outcomes and "." not in c and pd.api.types.is_numeric_dtype(runs[c])
+    ]
 
 
 def _check_outcome(runs: pd.DataFrame, outcome: str) -> None:
@@ -330,9 +338,10 @@ def compare_scenarios(
     rows = []
     for name in order:
         values = runs.loc[runs["scenario"] == name, outcome].to_numpy(dtype=float)
-        row = {"scenario": name, "runs": int(np.isfinite(values).sum()), "mean": np.nanmean(values) if
-               np.isfinite(values).any() else math.nan,
-               "sd": np.nanstd(values, ddof=1) if np.isfinite(values).sum() > 1 else math.nan}  # fmt: skip
+        values = values[np.isfinite(values)]  # a ratio with no denominator is no observation
+        row = {"scenario": name, "runs": len(values)}
+        row["mean"] = float(values.mean()) if len(values) else math.nan
+        row["sd"] = float(values.std(ddof=1)) if len(values) > 1 else math.nan
         if name == baseline:
             row |= {"pairs": math.nan, "difference": math.nan, "low": math.nan, "high": math.nan}
         else:
@@ -342,8 +351,10 @@ def compare_scenarios(
             row |= {"pairs": len(d), "difference": float(d.mean()) if len(d) else math.nan, "low": low, "high": high}
         rows.append(row)
     frame = pd.DataFrame(rows).astype({"pairs": "Int64"})
-    note = (f"difference: paired by replication (common random numbers), mean of {baseline}-paired differences "
-            f"with a {confidence_level:.0%} bootstrap interval")  # fmt: skip
+    note = (
+        f"difference: mean of the run-by-run differences from {baseline} (runs paired by point and replication, "
+        f"so by seed), with a {confidence_level:.0%} bootstrap interval (low, high)"
+    )
     return _titled(frame, f"{label(outcome, unit=False)} by scenario, against {baseline}", note)
 
 
@@ -509,10 +520,11 @@ def one_at_a_time(
             lo, hi = x <= lo_value, x >= hi_value
         lo_mean = float(np.nanmean(y[lo])) if np.isfinite(y[lo]).any() else math.nan
         hi_mean = float(np.nanmean(y[hi])) if np.isfinite(y[hi]).any() else math.nan
-        rows.append({"parameter": p, "low_value": float(lo_value), "high_value": float(hi_value),
-                     "low_mean": lo_mean, "high_mean": hi_mean, "low_effect": lo_mean - overall,
-                     "high_effect": hi_mean - overall, "swing": hi_mean - lo_mean,
-                     "low_runs": int(np.isfinite(y[lo]).sum()), "high_runs": int(np.isfinite(y[hi]).sum())})  # fmt: skip
+        row = {"parameter": p, "low_value": float(lo_value), "high_value": float(hi_value)}
+        row |= {"low_mean": lo_mean, "high_mean": hi_mean, "low_effect": lo_mean - overall}
+        row |= {"high_effect": hi_mean - overall, "swing": hi_mean - lo_mean}
+        row |= {"low_runs": int(np.isfinite(y[lo]).sum()), "high_runs": int(np.isfinite(y[hi]).sum())}
+        rows.append(row)
     columns = ["parameter", "low_value", "high_value", "low_mean", "high_mean", "low_effect", "high_effect",
                "swing", "low_runs", "high_runs"]  # fmt: skip
     frame = pd.DataFrame(rows, columns=columns)
@@ -565,17 +577,23 @@ def analyses(res: Results, outcomes: Iterable[str] = KEY_OUTCOMES) -> dict[str, 
         compute = sobol_indices if design == "sobol" else morris_indices
         for outcome in outcomes:
             try:
-                tables[f"{design}_{outcome}"] = compute(res, outcome)
+                table = compute(res, outcome)
+                # ranked for reading: the most influential parameter first (a screening may list a hundred)
+                key = table["ST" if design == "sobol" else "mu_star"].fillna(-1.0).to_numpy()
+                ranked = table.iloc[np.argsort(-key, kind="stable")].reset_index(drop=True)
+                ranked.attrs = dict(table.attrs)
+                tables[f"{design}_{outcome}"] = ranked
             except ValueError as err:  # an unfinished sweep: say so, keep the other tables
                 notes.append(f"{design} indices not computed: {err}")
                 break
     if len(res.scenarios) > 1:
         for outcome in outcomes:
             tables[f"compare_{outcome}"] = compare_scenarios(runs, outcome, res.scenarios[0])
-    tables["survival"] = survival_table(runs, "survival_months")
-    tables["first_exit"] = survival_table(runs, "first_exit_month")
-    if len(res.scenarios) > 1:
-        tables["logrank"] = logrank_table(runs)
+    if {"survival_months", "dissolved", "first_exit_month"} <= set(runs.columns):
+        tables["survival"] = survival_table(runs, "survival_months")
+        tables["first_exit"] = survival_table(runs, "first_exit_month")
+        if len(res.scenarios) > 1:
+            tables["logrank"] = logrank_table(runs)
     params = varied(res)
     if design in ("grid", "lhs") and params:
         for outcome in outcomes:
@@ -590,7 +608,9 @@ def analyses(res: Results, outcomes: Iterable[str] = KEY_OUTCOMES) -> dict[str, 
     return tables
 
 
-def analyze(folder: str | Path, outcomes: Iterable[str] = KEY_OUTCOMES, *, write: bool = True) -> dict[str, pd.DataFrame]:
+def analyze(
+    folder: str | Path, outcomes: Iterable[str] = KEY_OUTCOMES, *, write: bool = True
+) -> dict[str, pd.DataFrame]:
     """Analyse a results folder: the tables that fit its design, written as CSV and Markdown to
     ``DIR/analysis/`` (unless ``write`` is false) and returned by name."""
     res = open_results(folder)
@@ -598,12 +618,21 @@ def analyze(folder: str | Path, outcomes: Iterable[str] = KEY_OUTCOMES, *, write
         raise ValueError(f"{folder}: no finished runs yet")
     tables = analyses(res, outcomes)
     if write:
-        out = Path(folder) / "analysis"
-        out.mkdir(exist_ok=True)
-        for name, frame in tables.items():
-            atomic_write_bytes(out / f"{name}.csv", frame.to_csv(index=False).encode())
-            atomic_write_bytes(out / f"{name}.md", (_markdown_block(frame) + "\n").encode())
+        write_tables(folder, tables)
     return tables
+
+
+def write_tables(folder: str | Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write each table as ``DIR/analysis/<name>.csv`` (full precision) and ``.md`` (titled, rounded)."""
+    out = Path(folder) / "analysis"
+    out.mkdir(exist_ok=True)
+    paths = []
+    for name, frame in tables.items():
+        for path, text in ((out / f"{name}.csv", frame.to_csv(index=False)),
+                           (out / f"{name}.md", _markdown_block(frame) + "\n")):  # fmt: skip
+            atomic_write_bytes(path, text.encode())
+            paths.append(path)
+    return paths
 
 
 # --- rendering ------------------------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from liptako.model.outputs import SWEEP_LABELS
+from liptako.model.outputs import LABELS, SWEEP_LABELS
 
 from . import analysis as an
 from .store import atomic_write_bytes
@@ -29,7 +30,15 @@ SVG = {"format": "svg", "metadata": {"Date": None}}
 # SVG element ids are salted with a random uuid unless a salt is set: fix it for reproducible files.
 SVG_RC = {"svg.hashsalt": "liptako", "svg.fonttype": "path"}
 COLOURS = ("#1f4e9c", "#c0392b", "#27ae60", "#e67e22", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50")
-BANDS = ((0.05, 0.95), (0.25, 0.75))  # 90% and 50% of runs
+TOP = 15  # bar charts show at most this many parameters (a screening may vary a hundred)
+
+
+def _top(table: pd.DataFrame, column: str, n: int) -> pd.DataFrame:
+    """The ``n`` rows with the largest absolute ``column``, largest first (NaN last); attrs kept."""
+    order = np.argsort(-np.nan_to_num(table[column].abs().to_numpy(dtype=float), nan=-1.0), kind="stable")
+    out = table.iloc[order[:n]].reset_index(drop=True)
+    out.attrs = dict(table.attrs)
+    return out
 
 
 def colour(i: int) -> str:
@@ -57,17 +66,17 @@ def _series_label(name: str) -> str:
 
 
 def _month_ticks(ax, dates: Sequence[str]) -> None:
-    """Label the month axis with dates, about eight ticks on whole years."""
+    """Label the month axis with dates: at most eight ticks, on quarters, half years or whole years."""
     n = len(dates)
-    step = max(12, math.ceil(n / 8 / 12) * 12)
+    step = next((s for s in (1, 3, 6, 12, 24, 36, 60) if n / s <= 8), 12 * math.ceil(n / 96))
     idx = list(range(0, n, step))
     ax.set_xticks(idx, [dates[i] for i in idx], rotation=30, ha="right", fontsize=7)
     ax.set_xlim(0, max(n - 1, 1))
 
 
 def _panels(n: int, ncols: int, width: float, height: float) -> tuple[Figure, list]:
-    """A figure with ``n`` panels in rows of ``ncols``; unused cells are hidden."""
-    ncols = max(1, min(ncols, n))
+    """A figure with ``n`` panels in rows of at most ``ncols`` (two by two for four); unused cells are hidden."""
+    ncols = 2 if n == 4 else max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel().tolist()
@@ -132,7 +141,14 @@ def survival_chart(
         for i, (group, curve) in enumerate(curves.items()):
             x = curve["months"].to_numpy()
             ax.fill_between(x, curve["lower"], curve["upper"], step="post", color=colour(i), alpha=0.18, lw=0)
-            ax.step(x, curve["survival"], where="post", color=colour(i), lw=1.6, label=f"{group} (n={curve['at_risk'].iloc[0]})")
+            ax.step(
+                x,
+                curve["survival"],
+                where="post",
+                color=colour(i),
+                lw=1.6,
+                label=f"{group} (n={curve['at_risk'].iloc[0]})",
+            )
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlim(left=0)
         ax.set_xlabel("months", fontsize=8)
@@ -186,26 +202,29 @@ def heatmap(runs: pd.DataFrame, outcome: str, x: str, y: str, stem: str | Path, 
     ax.set_yticks(range(values.shape[0]), [f"{c:g}" for c in table.index], fontsize=7)
     ax.set_xlabel(x, fontsize=8)
     ax.set_ylabel(y, fontsize=8)
-    fig.colorbar(image, ax=ax).set_label(an.label(outcome), fontsize=8)
+    bar = fig.colorbar(image, ax=ax)
+    bar.set_label(an.label(outcome), fontsize=8)
+    bar.ax.tick_params(labelsize=7)
     ax.set_title(title or f"Mean {an.label(outcome, unit=False).lower()} per grid cell", fontsize=9)
     return save(fig, stem)
 
 
-def sobol_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
-    """First-order (S1) and total (ST) Sobol indices with their confidence intervals, one panel per outcome.
+def sobol_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "", top: int = TOP) -> list[Path]:
+    """First-order (S1) and total (ST) Sobol indices with their confidence intervals, one panel per outcome,
+    parameters ranked by ST (the ``top`` largest when there are more).
 
     ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.sobol_indices` tables.
     """
+    tables = {o: _top(t, "ST", top) for o, t in tables.items()}
     n_params = max(len(t) for t in tables.values())
-    fig, axes = _panels(len(tables), 3, 3.8, 0.9 + 0.42 * n_params)
-    for k, (ax, (outcome, table)) in enumerate(zip(axes, tables.items(), strict=True)):
+    fig, axes = _panels(len(tables), 3, 4.2, 0.9 + 0.42 * n_params)
+    for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
         y = np.arange(len(table))[::-1]
         h = 0.38
-        ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color=colour(0), label="first order S1",
-                error_kw={"lw": 0.8, "capsize": 2})  # fmt: skip
-        ax.barh(y - h / 2, table["ST"], h, xerr=table["ST_conf"], color=colour(3), label="total ST",
-                error_kw={"lw": 0.8, "capsize": 2})  # fmt: skip
-        ax.set_yticks(y, table["parameter"].tolist() if k % 3 == 0 else [""] * len(y), fontsize=7)
+        bars = {"error_kw": {"lw": 0.8, "capsize": 2}}
+        ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color=colour(0), label="first order S1", **bars)
+        ax.barh(y - h / 2, table["ST"], h, xerr=table["ST_conf"], color=colour(3), label="total ST", **bars)
+        ax.set_yticks(y, table["parameter"].tolist(), fontsize=7)  # each panel ranks its own
         ax.axvline(0, color="0.3", lw=0.6)
         ax.set_xlim(min(-0.05, float(np.nanmin((table["S1"] - table["S1_conf"]).to_numpy(), initial=0))),
                     max(1.05, float(np.nanmax((table["ST"] + table["ST_conf"]).to_numpy(), initial=0))))  # fmt: skip
@@ -217,21 +236,24 @@ def sobol_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: 
     return save(fig, stem)
 
 
-def morris_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
-    """Morris screening, one panel per outcome: mu* (mean absolute effect, with its interval) against sigma
-    (spread of the effects: nonlinearity or interactions). Points right are influential; points high above
-    the diagonal act through interactions."""
+def morris_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "", top: int = 8) -> list[Path]:
+    """Morris screening, one panel per outcome: mu* (mean absolute effect) against sigma (spread of the
+    effects: nonlinearity or interactions). Points right are influential; points above the diagonal act
+    mostly through interactions. Every parameter is drawn (grey); the ``top`` by mu* are named and get the
+    interval of their mu* (naming a hundred would hide them all)."""
     fig, axes = _panels(len(tables), 3, 3.8, 3.4)
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
         mu, sigma = table["mu_star"].to_numpy(dtype=float), table["sigma"].to_numpy(dtype=float)
-        ax.errorbar(mu, sigma, xerr=table["mu_star_conf"].to_numpy(dtype=float), fmt="o", color=colour(0),
-                    ms=4, capsize=2, lw=0.8)  # fmt: skip
-        for name, a, b in zip(table["parameter"], mu, sigma, strict=True):
+        ax.scatter(mu, sigma, s=10, color="0.6", zorder=2)
+        best = _top(table, "mu_star", top)
+        ax.errorbar(best["mu_star"], best["sigma"], xerr=best["mu_star_conf"], fmt="o", color=colour(0), ms=4,
+                    capsize=2, lw=0.8, zorder=3)  # fmt: skip
+        for name, a, b in zip(best["parameter"], best["mu_star"], best["sigma"], strict=True):
             ax.annotate(name, (a, b), fontsize=6, xytext=(3, 3), textcoords="offset points")
-        top = float(np.nanmax(np.r_[mu, sigma, 0])) * 1.15 or 1.0
-        ax.plot([0, top], [0, top], color="0.5", lw=0.7, ls="--")  # sigma = mu*
-        ax.set_xlim(0, top)
-        ax.set_ylim(0, top)
+        edge = float(np.nanmax(np.r_[mu, sigma, 0])) * 1.15 or 1.0
+        ax.plot([0, edge], [0, edge], color="0.5", lw=0.7, ls="--")  # sigma = mu*
+        ax.set_xlim(0, edge)
+        ax.set_ylim(0, edge)
         ax.set_xlabel("mu* (per full range)", fontsize=7)
         ax.set_ylabel("sigma", fontsize=7)
         ax.set_title(an.label(outcome), fontsize=8)
@@ -241,23 +263,29 @@ def morris_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title:
     return save(fig, stem)
 
 
-def tornado_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
+def tornado_chart(
+    tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "", top: int = TOP
+) -> list[Path]:
     """Tornado charts, one panel per outcome: the mean outcome at each parameter's low and high end, minus
-    the overall mean, largest swing on top.
+    the overall mean, largest swing on top (the ``top`` largest when there are more).
 
     ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.one_at_a_time` tables.
     """
+    tables = {o: _top(t, "swing", top) for o, t in tables.items()}
     n_params = max(len(t) for t in tables.values())
-    fig, axes = _panels(len(tables), 3, 3.8, 0.9 + 0.38 * n_params)
+    fig, axes = _panels(len(tables), 3, 4.0, max(2.4, 1.2 + 0.38 * n_params))
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
         y = np.arange(len(table))[::-1]
         ax.barh(y, table["low_effect"], 0.6, color=colour(0), label="low end")
         ax.barh(y, table["high_effect"], 0.6, color=colour(1), alpha=0.75, label="high end")
         ax.axvline(0, color="0.2", lw=0.8)
         ax.set_yticks(y, table["parameter"].tolist(), fontsize=7)
+        ax.set_ylim(-0.7, len(table) - 0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
         overall = table.attrs.get("overall_mean", math.nan)
-        ax.set_xlabel(f"minus the overall mean ({an.format_value(overall)})", fontsize=7)
-        ax.set_title(an.label(outcome), fontsize=8)
+        unit = LABELS[outcome].unit if outcome in LABELS else ""
+        ax.set_xlabel(f"change from the mean, {an.format_value(overall)} ({unit})", fontsize=7)
+        ax.set_title(an.label(outcome, unit=False), fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
         ax.grid(alpha=0.3, axis="x")
     axes[0].legend(fontsize=7, loc="best")
@@ -268,9 +296,10 @@ def tornado_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title
 # --- the whole folder ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Plotted:
-    """One drawn figure: a short name, a caption for reports, and its files (PNG first, then SVG)."""
+    """One drawn figure: a short name, a title and a caption for reports, its files (PNG first, then SVG)."""
 
     name: str
+    title: str
     caption: str
     paths: list[Path]
 
@@ -306,57 +335,79 @@ def figures(
     design = res.manifest["design"]
     n = len(runs)
     drawn: list[Plotted] = []
-    over = "runs" if design == "grid" and res.manifest["points"] == 1 else "runs (over the design's points)"
+    spread = "" if res.manifest["points"] == 1 else f", spread over the design's {res.manifest['points']:,} points"
+
+    def draw(name: str, title: str, caption: str, paths: list[Path]) -> None:
+        drawn.append(Plotted(name, title, caption, paths))
 
     if len(res.series):
-        drawn.append(Plotted("fan", f"Monthly outcomes per scenario: the median of {n:,} {over} (line), the middle "
-                             "50% and 90% of runs (bands).",
-                             fan_chart(res.series, runs, out / "fan", scenarios=scenarios)))  # fmt: skip
+        caption = (
+            "Monthly outcomes per scenario: the median (line) and the middle 50% and 90% (bands) of "
+            f"{n:,} runs{spread}."
+        )
+        draw("fan", "Monthly outcomes", caption, fan_chart(res.series, runs, out / "fan", scenarios=scenarios))
 
-    panels = {"Alliance not dissolved": an.survival(runs, outcome="survival_months"),
-              "No member has left": an.survival(runs, outcome="first_exit_month")}  # fmt: skip
-    drawn.append(Plotted("survival", "Kaplan–Meier estimates of the share of runs in which the alliance still "
-                         "exists (left) and in which no member has left yet (right), per scenario, with 95% "
-                         "Greenwood bands; runs are censored at the horizon.",
-                         survival_chart(panels, out / "survival")))  # fmt: skip
+    if {"survival_months", "dissolved", "first_exit_month"} <= set(runs.columns):
+        panels = {
+            "Alliance not dissolved": an.survival(runs, outcome="survival_months"),
+            "No member has left": an.survival(runs, outcome="first_exit_month"),
+        }
+        caption = (
+            "Kaplan–Meier estimates of the share of runs in which the alliance still exists (left) and in which "
+            "no member has left yet (right), per scenario, with 95% Greenwood bands; runs are censored at the "
+            "horizon."
+        )
+        draw("survival", "Survival of the alliance", caption, survival_chart(panels, out / "survival"))
 
+    # Panels only for outcomes that vary: a flat panel (e.g. survival when nothing dissolves) says nothing.
     compare = {o: tables[f"compare_{o}"] for o in outcomes if f"compare_{o}" in tables}
     compare = {o: t for o, t in compare.items() if _varies(t.iloc[1:], "difference") or t["sd"].gt(0).any()}
     if compare:
-        drawn.append(Plotted("differences", f"Paired differences from {scenarios[0]} (same seeds, run by run), "
-                             "means with 95% bootstrap intervals.",
-                             difference_chart(compare, out / "differences")))  # fmt: skip
+        caption = (
+            f"Paired differences from {scenarios[0]} (same seeds, run by run): means with 95% bootstrap intervals."
+        )
+        draw("differences", "Differences between scenarios", caption, difference_chart(compare, out / "differences"))
 
     sobol = {o: tables[f"sobol_{o}"] for o in outcomes if f"sobol_{o}" in tables}
     sobol = {o: t for o, t in sobol.items() if t["ST"].notna().any()}
     if sobol:
-        drawn.append(Plotted("sobol", "Sobol indices of each outcome (mean over replications per point): first "
-                             "order S1 (the parameter alone) and total ST (with its interactions), 95% intervals. "
-                             f"Base sample N = {res.manifest['experiment']['samples']}.",
-                             sobol_chart(sobol, out / "sobol")))  # fmt: skip
+        caption = (
+            "Sobol indices of each outcome (its mean over replications at each point): first order S1 (the "
+            "parameter alone) and total ST (with its interactions), with 95% intervals; base sample "
+            f"N = {res.manifest['experiment']['samples']}."
+        )
+        draw("sobol", "Sobol indices", caption, sobol_chart(sobol, out / "sobol"))
 
     morris = {o: tables[f"morris_{o}"] for o in outcomes if f"morris_{o}" in tables}
     morris = {o: t for o, t in morris.items() if t["mu_star"].notna().any()}
     if morris:
-        drawn.append(Plotted("morris", "Morris screening: mu* (mean absolute change of the outcome for a step "
-                             "across a parameter's full range) against sigma (how much that change depends on "
-                             "the other parameters); dashed: sigma = mu*.",
-                             morris_chart(morris, out / "morris")))  # fmt: skip
+        caption = (
+            "Morris screening: mu* (mean absolute change of the outcome for a step across a parameter's full "
+            "range) against sigma (how much that change depends on the other parameters); dashed: sigma = mu*. "
+            "The most influential parameters are named, with 95% intervals of mu*."
+        )
+        draw("morris", "Morris screening", caption, morris_chart(morris, out / "morris"))
 
     effects = {o: tables[f"effects_{o}"] for o in outcomes if f"effects_{o}" in tables}
     effects = {o: t for o, t in effects.items() if len(t) and _varies(t, "swing")}
     if effects:
-        drawn.append(Plotted("tornado", "One-at-a-time effects: the mean outcome over runs at each parameter's "
-                             "lowest and highest value (or decile), minus the mean over all runs.",
-                             tornado_chart(effects, out / "tornado")))  # fmt: skip
+        caption = (
+            "One-at-a-time effects: the mean outcome over the runs at each parameter's lowest and highest value "
+            "(or decile), minus the mean over all runs."
+        )
+        draw("tornado", "One-at-a-time effects", caption, tornado_chart(effects, out / "tornado"))
 
     params = an.varied(res)
     if design == "grid" and len(params) == 2:
         for o in outcomes:
-            if runs[o].nunique(dropna=True) > 1:
-                drawn.append(Plotted(f"grid_{o}", f"Mean {an.label(o, unit=False).lower()} in each cell of the "
-                                     f"{params[0]} x {params[1]} grid.",
-                                     heatmap(runs, o, params[0], params[1], out / f"grid_{o}")))  # fmt: skip
+            cells = an.grid_means(runs, o, params[0], params[1]).to_numpy(dtype=float)
+            if not (np.isfinite(cells).any() and np.nanmax(cells) > np.nanmin(cells)):
+                continue  # a flat map says nothing
+            what = an.label(o, unit=False)
+            caption = f"Mean {what.lower()} in each cell of the {params[0]} x {params[1]} grid."
+            draw(
+                f"grid_{o}", f"{what} over the grid", caption, heatmap(runs, o, params[0], params[1], out / f"grid_{o}")
+            )
     return drawn
 
 

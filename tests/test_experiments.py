@@ -181,19 +181,15 @@ BAD = {
     "grid-with-range": (SMALL.replace('"lhs"', '"grid"'), "experiment.design", "values"),
     "sobol-not-power-of-two": (SMALL.replace('"lhs"', '"sobol"'), "experiment.samples", "power of 2"),
     "morris-one-parameter": (
-        SMALL.split("[[vary]]")[0] + "[[vary]]" + SMALL.split("[[vary]]")[1],
+        (SMALL.split("[[vary]]")[0] + "[[vary]]" + SMALL.split("[[vary]]")[1]).replace('"lhs"', '"morris"'),
         "experiment.design",
         "at least two",
-    ),  # fmt: skip
+    ),
     "unknown-design": (SMALL.replace('"lhs"', '"factorial"'), "experiment.design", "grid"),
     "unknown-key": (SMALL.replace("seed = 5", "seed = 5\nsede = 4"), "experiment.sede", "valid keys"),
     "malformed": ("[experiment\nname=", "exp.toml", "malformed TOML"),
     "unknown-scenario": (SMALL.replace('"baseline"', '"atlantis"'), "experiment.scenario", "bundled"),
 }
-BAD["morris-one-parameter"] = (
-    BAD["morris-one-parameter"][0].replace('"lhs"', '"morris"'),
-    *BAD["morris-one-parameter"][1:],
-)
 
 
 @pytest.mark.parametrize("case", list(BAD))

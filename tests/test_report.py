@@ -1,0 +1,146 @@
+"""Real (tiny) results folders through the analysis, the plots and the HTML report: a two-scenario
+comparison, a Sobol sweep and a two-parameter grid, each a few dozen short runs."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from matplotlib.figure import Figure
+
+from liptako.experiments import analysis as an
+from liptako.experiments import explots
+from liptako.experiments.report import write_report
+from liptako.experiments.spec import load_experiment, replications_experiment
+from liptako.experiments.sweep import execute
+from liptako.model.scenario import load
+
+SOBOL = """
+[experiment]
+name = "tiny-sobol"
+design = "sobol"
+samples = 4
+replications = 1
+months = 24
+seed = 2
+description = "A tiny Sobol sweep <for tests> & nothing else."
+
+[[vary]]
+parameter = "coup_base_hazard"
+low = 0.004
+high = 0.03
+
+[[vary]]
+parameter = "nonwestern_budget_factor"
+low = 0.0
+high = 2.0
+
+[[vary]]
+parameter = "exit_threshold"
+low = 0.1
+high = 0.5
+"""
+
+GRID = """
+[experiment]
+name = "tiny-grid"
+design = "grid"
+replications = 2
+months = 12
+seed = 3
+
+[[vary]]
+parameter = "nonwestern_budget_factor"
+values = [0.0, 2.0]
+
+[[vary]]
+parameter = "coup_base_hazard"
+values = [0.004, 0.03]
+"""
+
+DATA_URI = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """Three results folders: compare (2 scenarios x 6 replications x 24 months), sobol (N = 4, three
+    parameters: 20 runs of 24 months) and grid (2 x 2 values, 2 replications, 12 months)."""
+    root = tmp_path_factory.mktemp("folders")
+    compare = replications_experiment([load("baseline"), load("no-external-funding")], reps=6, seed=1, months=24)
+    execute(compare, root / "compare", workers=2, quiet=True)
+    out = {"compare": root / "compare"}
+    for name, text in (("sobol", SOBOL), ("grid", GRID)):
+        path = root / f"{name}.toml"
+        path.write_text(text)
+        execute(load_experiment(path), root / name, workers=2, quiet=True)
+        out[name] = root / name
+    return out
+
+
+def test_analyze_a_comparison_folder(folders):
+    folder = folders["compare"]
+    tables = an.analyze(folder)
+    for key in ("summary", "compare_coup_attempts", "survival", "first_exit", "logrank"):
+        assert key in tables
+    coups = tables["compare_coup_attempts"]
+    assert coups["scenario"].tolist() == ["baseline", "no-external-funding"] and coups["pairs"].iloc[1] == 6
+    names = {p.name for p in (folder / "analysis").iterdir()}
+    assert {f"{k}.csv" for k in tables} | {f"{k}.md" for k in tables} == names  # nothing half-written left
+    text = an.format_tables(tables)
+    assert "### Coup attempts by scenario, against baseline" in text
+
+
+def test_analyze_a_sobol_folder(folders):
+    tables = an.analyze(folders["sobol"])
+    for outcome in ("survival_months", "coup_attempts", "honour_rate", "peak_territory"):
+        table = tables[f"sobol_{outcome}"]
+        assert set(table["parameter"]) == {"coup_base_hazard", "nonwestern_budget_factor", "exit_threshold"}
+        assert table["ST"].isna().all() or table["ST"].is_monotonic_decreasing  # ranked, most influential first
+    assert "compare_coup_attempts" not in tables
+
+
+def test_plot_folder_draws_png_and_svg(folders):
+    paths = explots.plot_folder(folders["grid"])
+    names = {p.name for p in paths}
+    assert {"fan.png", "fan.svg", "survival.png", "tornado.png"} <= names
+    assert any(n.startswith("grid_") for n in names)  # the heatmap of a two-parameter grid
+    for p in paths:
+        head = p.read_bytes()[:8]
+        assert head == b"\x89PNG\r\n\x1a\n" if p.suffix == ".png" else head.startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("name", ["compare", "sobol"])
+def test_report_is_one_self_contained_page(folders, name):
+    folder = folders[name]
+    path = write_report(folder)
+    assert path == folder / "report.html"
+    text = path.read_text(encoding="utf-8")
+    images = DATA_URI.findall(text)
+    pngs = sorted((folder / "plots").glob("*.png"))
+    assert len(images) == len(pngs) >= 2
+    for data in images:
+        assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
+    rest = DATA_URI.sub("", text)  # base64 can spell anything; look only at the page's own text
+    assert "http:" not in rest and "https:" not in rest and "<script" not in rest and "<link" not in rest
+    assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'src="([^"]*)"', text))
+    manifest = an.load_manifest(folder)
+    assert f"<h1>{manifest['experiment']['name']}</h1>" in text
+    assert f"<td>{manifest['root_seed']}</td>" in text and manifest["liptako_version"] in text
+    assert "<table" in text and "<figcaption>" in text
+    if name == "sobol":
+        assert "A tiny Sobol sweep &lt;for tests&gt; &amp; nothing else." in text  # escaped
+        assert "Sobol indices" in text
+
+
+def test_saved_figures_are_byte_identical(tmp_path):
+    def draw(stem):
+        fig = Figure(figsize=(3, 2))
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [1, 0, 1], label="x")
+        ax.legend()
+        return explots.save(fig, stem)
+
+    first = [p.read_bytes() for p in draw(tmp_path / "a")]
+    second = [p.read_bytes() for p in draw(tmp_path / "b")]
+    assert first == second
