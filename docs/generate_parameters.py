@@ -90,7 +90,7 @@ def render(registry: tuple[Parameter, ...] = REGISTRY) -> str:
         "from a given month on with a `set_parameter` event. A value outside the range below is "
         "refused. Parameters marked *(integer)* take whole numbers.",
         "",
-        "Sources: \"modelling assumption\" marks a value chosen by the modellers; \"calibration.md\" "
+        'Sources: "modelling assumption" marks a value chosen by the modellers; "calibration.md" '
         "refers to the project's table of facts and base rates with their public sources (see "
         "[calibration.md](calibration.md) for how the calibrated values were tuned). Actors' initial "
         "values (population, troops, budgets, memberships) are not parameters: they are data in the "

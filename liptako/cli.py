@@ -34,6 +34,7 @@ examples:
   liptako scenarios                         list the bundled scenarios
   liptako params                            the parameter registry (units, ranges, sources)
   liptako validate my.toml                  check a scenario file without running it
+  liptako app                               the classroom app: open the printed URL in a browser
 """
 
 
@@ -119,6 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
         "a single page with every table and figure embedded.",
     )
     p.add_argument("folder", metavar="DIR", type=Path, help="a results folder from `liptako sweep` or `run --reps`")
+
+    p = sub.add_parser(
+        "app",
+        help="open the classroom app in a browser: map, panels, story, sliders",
+        description="Start the classroom app (Mesa SolaraViz) and print its URL. It works without internet. "
+        "The page shows a map of the region, time series, the event log and sliders; Step, Play and Reset "
+        "drive the run. Stop it with Ctrl-C.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", nargs="?", default="baseline",
+                   help="the scenario to open with (a bundled name or a TOML path; default: baseline)")  # fmt: skip
+    p.add_argument("--port", type=int, default=8765, help="port to serve on (default: 8765)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only)")  # fmt: skip
 
     p = sub.add_parser(
         "scenarios",
@@ -383,6 +397,33 @@ def describe(result) -> str:
 
 
 # --- scenarios, params, validate ---------------------------------------------------------------------------
+def cmd_app(args) -> int:
+    import socket
+
+    from liptako.app import SCENARIO_ENV
+    from liptako.model.scenario import bundled_names, load
+
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: give a port from 1 to 65535")
+    scenario = load(args.scenario)  # a bad file is refused here, before the server starts
+    with socket.socket() as probe:
+        try:
+            probe.bind((args.host, args.port))
+        except OSError as err:
+            raise UsageError(f"--port {args.port} on {args.host}: cannot listen there ({err.strerror})") from None
+    choice = scenario.name if args.scenario in bundled_names() else str(Path(args.scenario).resolve())
+    env = {**os.environ, SCENARIO_ENV: choice}
+    print(f"Liptako classroom app ({scenario.name}): http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    cmd = [sys.executable, "-m", "solara", "run", "liptako.app", "--host", args.host, "--port", str(args.port),
+           "--production", "--no-open", "--log-level", "warning"]  # fmt: skip
+    import subprocess
+
+    try:
+        return subprocess.run(cmd, env=env, check=False).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_scenarios(args) -> int:
     from liptako.model.scenario import bundled_names, load
 
@@ -438,7 +479,8 @@ def cmd_validate(args) -> int:
 
 
 COMMANDS = {
-    "run": cmd_run, "sweep": cmd_sweep, "analyze": cmd_analyze, "report": cmd_report,
+    "run": cmd_run,
+    "app": cmd_app, "sweep": cmd_sweep, "analyze": cmd_analyze, "report": cmd_report,
     "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate,
 }  # fmt: skip
 

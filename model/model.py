@@ -26,6 +26,7 @@ import mesa
 import networkx as nx
 import numpy as np
 from mesa.discrete_space import Network
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from liptako.agents import ArmedGroup, Bloc, Junta, Partner, State
 from liptako.agents.state import ALLIES, DOMESTIC, Call
@@ -36,7 +37,7 @@ from .eventlog import EventLog
 from .geography import BORDERS, COUNTRIES
 from .mathutil import clip, exp
 from .outputs import Recorder, summarise
-from .parameters import BY_NAME, Parameters
+from .parameters import BY_NAME, Parameters, check_consistency
 from .scenario import (
     AccessionRequestEvent,
     CoupEvent,
@@ -85,6 +86,9 @@ class LiptakoModel(mesa.Model):
         parameters: Mapping[str, float] | None = None,
         **overrides,
     ) -> None:
+        if isinstance(scenario, MesaScenario):  # Mesa's SolaraViz passes its own Scenario on Reset
+            rng = rng if rng is not None else scenario.rng
+            scenario = "baseline"
         spec = load(scenario)
         extra = {**(parameters or {}), **overrides}
         for name in extra:
@@ -106,6 +110,7 @@ class LiptakoModel(mesa.Model):
         self.spec = spec  # Mesa reserves ``self.scenario`` for its own Scenario class
         try:  # the scenario's overrides, then the caller's (checked against the registry's ranges)
             self.p = Parameters({**spec.parameters, **extra})
+            check_consistency(self.p.as_dict())
         except ValueError as err:
             raise InputError("parameters", None, str(err)) from None
         self.streams = spawn_streams(self.seed)

@@ -403,6 +403,20 @@ class Parameters:
         return {name: getattr(self, name) for name in BY_NAME}
 
 
+# Combinations of values that cannot work together, each with the reason (checked when a model is built).
+CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
+    ("exit_threshold", "accession_threshold",
+     "a state admitted with commitment at the accession threshold would at once count as wanting to leave"),
+)  # fmt: skip
+
+
+def check_consistency(values: dict[str, float]) -> None:
+    """Raise ValueError if ``values`` break a constraint: for each (a, b, why), a must be below b."""
+    for low, high, why in CONSTRAINTS:
+        if not values[low] < values[high]:
+            raise ValueError(f"{low} = {values[low]:g} must be below {high} = {values[high]:g}: {why}")
+
+
 def check_value(name: str, value) -> float:
     """Return ``value`` as the parameter's type if ``name`` is known and ``value`` lies in its range."""
     if name not in BY_NAME:
