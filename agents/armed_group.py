@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from .state import State
 
 
-ESTABLISHED = 50.0  # fighters from which a group counts as operating in a state
-
-
 class ArmedGroup(mesa.Agent):
     """An armed group: its fighters in each state it operates in, and how fast it grows and spreads.
 
@@ -39,7 +36,7 @@ class ArmedGroup(mesa.Agent):
 
     def operates_in(self) -> list[str]:
         """States where the group has fighters."""
-        return [iso for iso, n in self.fighters.items() if n >= ESTABLISHED]
+        return [iso for iso, n in self.fighters.items() if n >= self.model.p.operating_threshold]
 
     def recruit(self, state: State) -> None:
         """Grow or shrink in one state for the month."""
@@ -59,7 +56,7 @@ class ArmedGroup(mesa.Agent):
         p = self.model.p
         moves: dict[str, float] = {}
         for iso, n in self.fighters.items():
-            if n < ESTABLISHED:
+            if n < p.operating_threshold:
                 continue
             neighbours = states[iso].neighbours
             # Weaker neighbours (less capacity against these fighters) draw more of them.
@@ -79,7 +76,7 @@ class ArmedGroup(mesa.Agent):
                 self.fighters.pop(iso, None)
                 continue
             self.fighters[iso] = after
-            if before < ESTABLISHED <= self.fighters[iso]:
+            if before < p.operating_threshold <= self.fighters[iso]:
                 entered.append(states[iso])
         return entered
 

@@ -96,7 +96,7 @@ class State(FixedAgent):
         self.attack_until = -1
         self.attack_troops = 0.0
         self.help = 0.0  # decaying stock of honoured calls received
-        self.record_toward: dict[str, list[int]] = {}  # other state -> +1/-1 for each of its calls we answered
+        self.record_toward: dict[str, list[int]] = {}  # ally -> +1/-1 for each answer it gave to our calls
         self.left_trade_bloc = False
         self.coup_attempts = 0
         self.last_success: int | None = None  # month of the last successful coup
@@ -125,7 +125,8 @@ class State(FixedAgent):
         return sum(self.security_forces.values())
 
     def reciprocity_from(self, other: State) -> float:
-        """How ``other`` answered this state's calls: mean of +1 honoured / -1 refused, 0 with no record."""
+        """How this state answered ``other``'s calls for help: mean of +1 honoured / -1 refused (0 with no
+        record). ``other`` weighs it when this state calls on it in turn."""
         record = other.record_toward.get(self.iso3)
         return sum(record) / len(record) if record else 0.0
 
@@ -178,15 +179,21 @@ class State(FixedAgent):
             fighters += self.attack_troops / p.force_multiplier  # an invading army counts at face value
         self.insurgent_share = insurgency.insurgent_share(fighters, self.capacity, p)
 
-    def fight(self, spill: float, intensity: float) -> float:
-        """Move territory, count deaths and displacement for the month; returns the change of territory."""
+    def fight(self, spill: float, surge: bool) -> float:
+        """Move territory, count deaths and displacement for the month; returns the change of territory.
+
+        ``surge`` marks a month of major offensive or external intervention: ground changes hands at once and
+        the fighting is deadlier.
+        """
         p = self.model.p
         t = self.territory
         dt = insurgency.territory_change(t, self.insurgent_share, spill, p)
-        if intensity > 1.0:  # a major offensive or an intervention takes ground at once
+        intensity = 1.0
+        if surge:
             dt += p.offensive_territory * self.insurgent_share * (1.0 - t)
+            intensity = p.offensive_intensity
         self.territory = clip(t + dt)
-        fighters = self.fighters + (self.attack_troops if self.attacked_by else 0.0) * 0.1
+        fighters = self.fighters + (self.attack_troops if self.attacked_by else 0.0) * p.intervention_lethality
         self.deaths = insurgency.deaths(t, fighters, intensity, p)
         self.deaths_total += self.deaths
         self.displaced += insurgency.newly_displaced(self.deaths, self.territory - t, self.population, p)
@@ -241,7 +248,7 @@ class State(FixedAgent):
         """Bring home deployments whose time is up; let the stock of help received fade."""
         for d in [d for d in self.deployments_out if d.until <= month]:
             self._drop(d)
-        self.help *= decay(6.0)
+        self.help *= decay(self.model.p.help_half_life)
 
     def recall_troops(self, bloc_id: str | None = None) -> None:
         """Bring every deployment home (all, or those under one bloc), e.g. on leaving the bloc."""

@@ -139,7 +139,9 @@ def summary_document(result: RunResult) -> dict:
         }
         for iso, name in result.state_names.items()
     }
-    return _json_safe({**result.metadata(), "outcomes": outcomes, "per_state": per_state})
+    first = next((e for e in result.events if e.kind == "exit" and f"leaves {result.focal_bloc} " in e.text), None)
+    first_exit = {"state": first.iso3, "name": first.who, "date": first.date} if first else None
+    return _json_safe({**result.metadata(), "outcomes": outcomes, "first_exit": first_exit, "per_state": per_state})
 
 
 def write_results(

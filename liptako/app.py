@@ -22,7 +22,7 @@ from mesa.visualization.utils import update_counter
 from liptako.experiments.maps import StateView, draw_map
 from liptako.experiments.plots import SOURCE_COLOURS
 from liptako.model import InputError, LiptakoModel
-from liptako.model.parameters import BY_NAME
+from liptako.model.parameters import BY_NAME, CONSTRAINTS, DEFAULTS, check_consistency
 from liptako.model.scenario import bundled_names, format_month
 
 # The parameters a class plays with, in the order they appear.
@@ -65,6 +65,13 @@ class ClassroomModel(LiptakoModel):
         source: str | Path = scenario_name if scenario_name in bundled_names() else "baseline"
         if scenario_file and scenario_file.strip():
             source = Path(scenario_file.strip()).expanduser()
+        try:
+            check_consistency({**DEFAULTS, **sliders})
+        except ValueError as err:
+            problems.append(f"Sliders: {err}. Using the defaults for both.")
+            for low, high, _ in CONSTRAINTS:
+                sliders.pop(low, None)
+                sliders.pop(high, None)
         try:
             super().__init__(source, rng=seed_value, parameters=sliders)
         except InputError as err:

@@ -184,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"liptako {args.command}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("liptako: interrupted; nothing was written", file=sys.stderr)
+        print("liptako: interrupted; finished results are kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `liptako params --json | head`: the reader left, not an error of ours
+        sys.stderr = open(os.devnull, "w")
+        return 0
 
 
 # --- run ---------------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def grievance(t, displaced_share, legitimacy, p):
 
 def fighter_change(fighters, x, grievance_level, ceiling, growth, p):
     """Monthly change of an armed group's fighters in a state: recruitment against attrition."""
-    room = maximum(0.0, 1.0 - fighters / ceiling) if ceiling > 0 else 0.0
+    room = maximum(0.0, 1.0 - fighters / maximum(ceiling, 1e-12))
     return fighters * (p.recruitment * growth * grievance_level * room - p.attrition * (1.0 - x))
 
 

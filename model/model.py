@@ -37,7 +37,7 @@ from .eventlog import EventLog
 from .geography import BORDERS, COUNTRIES
 from .mathutil import clip, exp
 from .outputs import Recorder, summarise
-from .parameters import BY_NAME, Parameters, check_consistency
+from .parameters import BY_NAME, Parameters
 from .scenario import (
     AccessionRequestEvent,
     CoupEvent,
@@ -110,7 +110,6 @@ class LiptakoModel(mesa.Model):
         self.spec = spec  # Mesa reserves ``self.scenario`` for its own Scenario class
         try:  # the scenario's overrides, then the caller's (checked against the registry's ranges)
             self.p = Parameters({**spec.parameters, **extra})
-            check_consistency(self.p.as_dict())
         except ValueError as err:
             raise InputError("parameters", None, str(err)) from None
         self.streams = spawn_streams(self.seed)
@@ -373,11 +372,10 @@ class LiptakoModel(mesa.Model):
         before = [s.territory for s in self.states]
         spills = [self._spill(s, before) for s in self.states]
         for i, state in enumerate(self.states):
-            state.offensive = state.fighters >= 100 and draws[i] < insurgency.offensive_probability(
-                state.insurgent_share, p
-            )
-            intensity = 2.0 if state.offensive or state.attacked_by is not None else 1.0
-            state.fight(spills[i], intensity)
+            state.offensive = state.fighters >= p.offensive_min_fighters and draws[
+                i
+            ] < insurgency.offensive_probability(state.insurgent_share, p)
+            state.fight(spills[i], surge=state.offensive or state.attacked_by is not None)
             if state.offensive:
                 self.say(
                     state,
@@ -458,7 +456,7 @@ class LiptakoModel(mesa.Model):
     def start_intervention(self, by: str, state: State, troops: int | None) -> None:
         """An external military intervention against a state: an aggression under Article 6."""
         bloc = self.blocs.get(by)
-        force = int(troops or (bloc.intervention_troops if bloc else 0) or 5000)
+        force = int(troops or (bloc.intervention_troops if bloc else 0) or self.p.intervention_troops)
         state.attacked_by = by
         state.attack_start = self.month
         state.attack_until = self.month + int(self.p.intervention_months)
@@ -682,7 +680,13 @@ class LiptakoModel(mesa.Model):
     def _coercion(self, state: State, bloc: Bloc) -> tuple[float, float]:
         """Pressure a bloc puts on a member: sanctions on it (1) or suspension (1/2); and the bloc's
         intervention threat against the member or its mutual-defence allies."""
-        pressure = 1.0 if state.iso3 in bloc.sanctioned else 0.5 if state.iso3 in bloc.suspended else 0.0
+        pressure = (
+            1.0
+            if state.iso3 in bloc.sanctioned
+            else self.p.suspension_pressure
+            if state.iso3 in bloc.suspended
+            else 0.0
+        )
         if not bloc.threats:
             return pressure, 0.0
         allies = {state.iso3}
@@ -743,7 +747,12 @@ class LiptakoModel(mesa.Model):
         voters = bloc.active_members()
         draws = self.streams["membership"].random(len(self.states)).tolist()
         yes = [v for v in voters if self.state_by_id[v].regime.votes_to_admit(state.regime, draws[self.index[v]])]
-        admitted = len(yes) == len(voters) if bloc.decision_rule == "unanimity" else 2 * len(yes) > len(voters)
+        if not voters:  # nobody in good standing to decide
+            admitted = False
+        elif bloc.decision_rule == "unanimity":
+            admitted = len(yes) == len(voters)
+        else:
+            admitted = 2 * len(yes) > len(voters)
         if admitted:
             bloc.admit(state.iso3)
             self._membership_version += 1
@@ -778,7 +787,7 @@ class LiptakoModel(mesa.Model):
                 if (
                     invite[i] >= p.invite_rate
                     or not partner.welcomes(state)
-                    or funding.alignment_match(partner.alignment, regime.alignment) < 0.75
+                    or funding.alignment_match(partner.alignment, regime.alignment) < p.invite_match
                 ):
                     continue
                 if state.iso3 not in partner.clients:

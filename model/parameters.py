@@ -104,6 +104,8 @@ REGISTRY: tuple[Parameter, ...] = (
        "'shell' or 'brand' for attracting funding.",
        "modelling assumption; seed article ('a kind of shell or brand for attracting international "
        "security funding from non-Western partners')", group=_PARTNERS),
+    _p("invite_match", 0.75, "fraction", 0.5, 1.0,
+       "Alignment match a regime and a partner need before the regime invites the partner in.", group=_PARTNERS),
     _p("expel_threshold", 0.5, "alignment", 0.0, 1.0,
        "A junta whose alignment exceeds this may expel partners of the opposite orientation.",
        "modelling assumption; France was ordered out of Mali (2022), Burkina Faso (2023) and Niger (2023) "
@@ -157,6 +159,14 @@ REGISTRY: tuple[Parameter, ...] = (
        "Monthly share of fighters that move across a border toward weaker neighbours.", group=_INSURGENCY),
     _p("fighters_per_million", 1500.0, "fighters per million people", 10.0, 20000.0,
        "Ceiling on an armed group's fighters in a state, per million inhabitants.", group=_INSURGENCY),
+    _p("operating_threshold", 50.0, "fighters", 1.0, 1000.0,
+       "Fighters from which an armed group counts as operating in a state (and can spread further from it).",
+       group=_INSURGENCY),
+    _p("offensive_min_fighters", 100.0, "fighters", 1.0, 5000.0,
+       "Fighters an armed group needs in a state to mount a major offensive.", group=_INSURGENCY),
+    _p("offensive_intensity", 2.0, "ratio", 1.0, 5.0,
+       "Multiplier of a month's conflict deaths during a major offensive or an external intervention.",
+       group=_INSURGENCY),
     _p("lethality", 0.1, "deaths per combatant-month", 0.0, 1.0,
        "Conflict deaths per combatant per month at the most contested point (T = 1/2 gives T(1-T) = 1/4).",
        "calibrated to 11,643 deaths in the Sahel in 2023 (Africa Center/ACLED, calibration.md)",
@@ -179,6 +189,11 @@ REGISTRY: tuple[Parameter, ...] = (
        "state it sanctions.",
        "modelling assumption; ECOWAS activated its standby force against Niger in Aug 2023 but did not "
        "intervene (calibration.md)", group=_INSURGENCY),
+    _p("intervention_troops", 5000.0, "troops", 100.0, 100000.0,
+       "Troops of an intervention when neither the event nor the bloc says how many.", group=_INSURGENCY),
+    _p("intervention_lethality", 0.1, "fraction", 0.0, 1.0,
+       "Share of an intervening army counted as combatants in the month's death toll (as fighters are).",
+       group=_INSURGENCY),
     _p("intervention_months", 6.0, "months", 1.0, 36.0,
        "Duration of an external military intervention.", group=_INSURGENCY, integer=True),
     # --- 4-5. Calls for help and responses ---------------------------------------------------------------
@@ -224,8 +239,11 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("legitimacy_sanctions", 0.8, "log-odds", 0.0, 5.0,
        "Loss of legitimacy target while under sanctions (economic pain).", group=_LEGITIMACY),
     _p("legitimacy_help", 0.5, "log-odds per unit", 0.0, 5.0,
-       "Gain of legitimacy target from allied help received in the past year (share of calls answered).",
+       "Gain of legitimacy target per unit of allied help received (a count of honoured answers that fades with "
+       "help_half_life, capped at 1).",
        group=_LEGITIMACY),
+    _p("help_half_life", 6.0, "months", 1.0, 60.0,
+       "Half-life of the memory of allied help received (it feeds legitimacy and commitment).", group=_LEGITIMACY),
     _p("legitimacy_overdue", 0.6, "log-odds per year", 0.0, 5.0,
        "Loss of legitimacy target per year a promised transition to civilian rule is overdue (capped at 3).",
        group=_LEGITIMACY),
@@ -332,6 +350,9 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("commitment_burden", 3.0, "log-odds per unit", 0.0, 20.0,
        "Effect of troops sent abroad without help in return (share of the army) against commitment.",
        group=_MEMBERSHIP),
+    _p("suspension_pressure", 0.5, "fraction", 0.0, 1.0,
+       "Weight of a bloc's suspension of a member, relative to sanctions, against the member's commitment.",
+       group=_MEMBERSHIP),
     _p("commitment_trade", 0.8, "log-odds", 0.0, 5.0,
        "Effect of a bloc's free movement and trade on commitment.",
        "modelling assumption; ECOWAS gives 90 days visa-free travel (seed article)", group=_MEMBERSHIP),
@@ -387,7 +408,7 @@ class Parameters:
 
     def __init__(self, overrides: dict[str, float] | None = None) -> None:
         for name, value in DEFAULTS.items():
-            object.__setattr__(self, name, value)
+            object.__setattr__(self, name, int(value) if BY_NAME[name].integer else value)
         for name, value in (overrides or {}).items():
             self.set(name, value)
 
@@ -403,7 +424,8 @@ class Parameters:
         return {name: getattr(self, name) for name in BY_NAME}
 
 
-# Combinations of values that cannot work together, each with the reason (checked when a model is built).
+# Combinations of values that make no sense together, each with the reason. The classroom app refuses them;
+# the model itself runs any values in range (a sweep may cross these lines on purpose).
 CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("exit_threshold", "accession_threshold",
      "a state admitted with commitment at the accession threshold would at once count as wanting to leave"),

@@ -90,6 +90,8 @@ CRISIS_EVENTS = (
     {"date": "2024-04", "type": "coup", "state": "MLI"},
     # An external intervention: Article 6, the rally, balance of threat.
     {"date": "2023-11", "type": "intervention", "by": "ECOWAS", "state": "NER"},
+    # An intervention of unstated size (the registry's default troops): France back in Burkina Faso.
+    {"date": "2024-02", "type": "intervention", "by": "FRA", "state": "BFA"},
     # An accession vote.
     {"date": "2023-12", "type": "accession_request", "state": "DZA", "bloc": "AES"},
 )

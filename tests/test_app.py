@@ -43,6 +43,7 @@ def test_the_controls_build_a_model_and_every_slider_is_a_registry_parameter():
         ({"seed": "twelve"}, "not a whole number"),
         ({"seed": "-3"}, "not a whole number"),
         ({"exit_threshold": 0.9, "accession_threshold": 0.5}, "must be below accession_threshold"),
+        ({"exit_threshold": 0.9, "accession_threshold": 0.5, "seed": "x"}, "Using the defaults"),
         ({"scenario_file": "/no/such/scenario.toml"}, "no such file"),
     ],
 )

@@ -28,6 +28,8 @@ ACTIVE_IN = {
     "intervention_rate": "crisis",
     "threat_half_life": "crisis",
     "offensive_territory": "crisis",
+    "intervention_troops": "crisis",
+    "intervention_lethality": "crisis",
     # a sanctioned member with non-aggression allies, and sanctions after a coup
     "corridor_relief": "crisis",
     "sanction_months": "crisis",
@@ -42,6 +44,8 @@ ACTIVE_IN = {
     "coup_attempt_shock": "crisis",
     "coup_success_protection": "crisis",
     "coup_success_intercept": "crisis",
+    # a suspended member weighing its commitment
+    "suspension_pressure": "crisis",
     # an accession vote
     "vote_alignment": "crisis",
     "accession_rate": "crisis",
