@@ -610,8 +610,11 @@ class LiptakoModel(mesa.Model):
                 partner.expelled.discard(state.iso3)
         old.remove()
         state.regime = new
-        for bloc in self.blocs.values():  # a new regime may take back its predecessor's notice to leave
-            if state.iso3 in bloc.notices and new.commitment.get(bloc.id, 0.0) >= p.exit_threshold:
+        for bloc in self.blocs.values():  # a junta that turns toward a bloc may take back the notice to leave it
+            turned = funding.alignment_match(alignment, bloc.alignment) > funding.alignment_match(
+                old.alignment, bloc.alignment
+            )
+            if state.iso3 in bloc.notices and turned and new.commitment.get(bloc.id, 0.0) >= p.exit_threshold:
                 del bloc.notices[state.iso3]
                 self.say(state, "notice", f"the new junta withdraws the notice to leave {bloc.id}")
 
