@@ -22,7 +22,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -30,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from liptako.model.errors import InputError
 from liptako.model.parameters import BY_NAME
-from liptako.model.scenario import MAX_MONTHS, Scenario, bundled_names, load
+from liptako.model.scenario import MAX_MONTHS, Scenario, bundled_names, load, read_toml
 
 MAX_RUNS = 2_000_000  # a design past this is a typo, not a plan
 
@@ -108,20 +107,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; errors name the file, the key path and what is allowed."""
     path = Path(path)
     shown = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(shown, None, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(shown, None, "is a directory, not an experiment file") from None
-    if not data.strip():
-        raise InputError(shown, None, "file is empty; an experiment needs an [experiment] table and [[vary]]")
-    try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError(shown, None, "not a text file (not UTF-8)") from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(shown, None, f"malformed TOML: {err}") from None
+    raw = read_toml(path, shown, what="an experiment", needs="an [experiment] table and [[vary]]")
     try:
         spec = ExperimentFile.model_validate(raw)
     except ValidationError as err:

@@ -363,7 +363,7 @@ def _read_chain(path: Path, shown: str, chain: tuple[Path, ...]) -> list[tuple[s
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise InputError(shown, "scenario.extends", f"extends cycle: {cycle}")
-    raw = _read_toml(path, shown)
+    raw = read_toml(path, shown)
     header = raw.get("scenario")
     if not isinstance(header, dict):
         raise InputError(shown, "scenario", "missing [scenario] table (name, title, start, months, ...)")
@@ -388,7 +388,8 @@ def _read_chain(path: Path, shown: str, chain: tuple[Path, ...]) -> list[tuple[s
     return [(shown, raw), *_read_chain(parent_path, parent_shown, (*chain, path))]
 
 
-def _read_toml(path: Path, shown: str) -> dict:
+def read_toml(path: Path, shown: str, what: str = "a scenario", needs: str = "a [scenario] table") -> dict:
+    """Parse a TOML file, or raise :class:`InputError` naming ``shown`` (missing, empty, binary, malformed)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -398,13 +399,13 @@ def _read_toml(path: Path, shown: str) -> dict:
     except OSError as err:
         raise InputError(shown, None, f"cannot read: {err.strerror}") from None
     if not data.strip():
-        raise InputError(shown, None, "file is empty; a scenario needs at least a [scenario] table")
+        raise InputError(shown, None, f"file is empty; {what} needs at least {needs}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(shown, None, "not a text file (not UTF-8); a scenario is a TOML text file") from None
+        raise InputError(shown, None, f"not a text file (not UTF-8); {what} is a TOML text file") from None
     if "\x00" in text:
-        raise InputError(shown, None, "not a text file (contains NUL bytes); a scenario is a TOML text file")
+        raise InputError(shown, None, f"not a text file (contains NUL bytes); {what} is a TOML text file")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
