@@ -379,7 +379,7 @@ REGISTRY: tuple[Parameter, ...] = (
        "Monthly probability that a neighbour of a bloc's members whose commitment target to it is high applies "
        "to join.",
        group=_MEMBERSHIP),
-    _p("accession_threshold", 0.8, "fraction", 0.0, 1.0,
+    _p("accession_threshold", 0.9, "fraction", 0.0, 1.0,
        "Commitment target above which a non-member may apply to join a bloc (Charter Art. 11).",
        group=_MEMBERSHIP),
     _p("vote_alignment", 4.0, "log-odds per unit", 0.0, 10.0,

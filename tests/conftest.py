@@ -110,6 +110,12 @@ def war(crisis) -> Scenario:
 
 
 @pytest.fixture(scope="session")
+def suitors(crisis) -> Scenario:
+    """The crisis with a low accession threshold: neighbours apply to join of their own accord."""
+    return derive(crisis, name="test-suitors", parameters={"accession_threshold": 0.6})
+
+
+@pytest.fixture(scope="session")
 def baseline_24():
     """``run("baseline", seed=1, months=24)``, shared by the tests that only read it."""
     from liptako import run

@@ -48,7 +48,7 @@ ACTIVE_IN = {
     "suspension_pressure": "crisis",
     # an accession vote
     "vote_alignment": "crisis",
-    "accession_rate": "crisis",
+    "accession_rate": "suitors",
     "accession_threshold": "crisis",
     # many calls for help, and commitment near the exit threshold
     "honour_reciprocity": "war",
