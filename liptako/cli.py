@@ -272,9 +272,9 @@ def _print_comparison(out: Path) -> None:
     from liptako.experiments.store import load
 
     runs = load(out)
-    cols = ["survival_months", "dissolved", "coup_attempts", "coup_successes", "honour_rate", "peak_territory",
-            "total_deaths"]  # fmt: skip
-    table = runs.groupby("scenario", sort=False)[cols].mean()
+    from liptako.model.outputs import COMPARISON_OUTCOMES
+
+    table = runs.groupby("scenario", sort=False)[list(COMPARISON_OUTCOMES)].mean()
     table.insert(0, "runs", runs.groupby("scenario", sort=False).size())
     print(table.to_string(float_format=lambda x: f"{x:,.3g}"))
     print(f"(means over replications; `liptako analyze {out}` for survival curves and paired differences)")

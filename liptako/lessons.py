@@ -37,6 +37,7 @@ import numpy as np
 
 from liptako.experiments.designs import replication_seeds
 from liptako.experiments.runner import RunResult, run
+from liptako.model.outputs import COMPARISON_OUTCOMES
 from liptako.model.parameters import BY_NAME
 from liptako.model.scenario import Scenario, bundled_names, load
 
@@ -151,8 +152,7 @@ class Figure:
 Runs = dict[str, list[RunResult]]  # arm key -> one result per seed
 
 # The per-run outcomes whose means `liptako run A B --reps N` prints, in its order (liptako/cli.py).
-COMMAND_COLUMNS = ("survival_months", "dissolved", "coup_attempts", "coup_successes", "honour_rate",
-                   "peak_territory", "total_deaths")  # fmt: skip
+COMMAND_COLUMNS = COMPARISON_OUTCOMES  # what `liptako run A B --reps N` prints
 
 
 @dataclass(frozen=True)
