@@ -305,8 +305,9 @@ class LiptakoModel(mesa.Model):
     def fund(self) -> None:
         """Every dollar to its source: domestic revenue, blocs' dues, partners' budgets, allies' aid."""
         p = self.p
+        under_sanctions = self._under_sanctions()
         for state in self.states:
-            sanctioned = any(state.iso3 in b.sanctioned for b in self.blocs.values())
+            sanctioned = state.iso3 in under_sanctions
             relief = p.corridor_relief if sanctioned and self._has_non_aggression_allies(state) else 0.0
             state.open_books(sanctioned, relief)
         for bloc in self.blocs.values():
@@ -324,6 +325,10 @@ class LiptakoModel(mesa.Model):
             state.pay_deployments()
         for state in self.states:
             state.update_readiness()
+
+    def _under_sanctions(self) -> set[str]:
+        """States some bloc sanctions this month."""
+        return {iso for b in self.blocs.values() for iso in b.sanctioned}
 
     def bloc_members_leaning(self, alignment: float) -> set[str]:
         """States in a live bloc whose orientation has the sign of ``alignment`` (partners' 'brand')."""
@@ -501,9 +506,9 @@ class LiptakoModel(mesa.Model):
     # --- 6. legitimacy ------------------------------------------------------------------------------------
     def update_legitimacy(self) -> None:
         """Each regime's legitimacy, then its army's cohesion."""
+        under_sanctions = self._under_sanctions()
         for state in self.states:
-            sanctioned = any(state.iso3 in b.sanctioned for b in self.blocs.values())
-            state.regime.update_legitimacy(sanctioned)
+            state.regime.update_legitimacy(state.iso3 in under_sanctions)
             state.regime.update_cohesion()
 
     # --- 7. coups -----------------------------------------------------------------------------------------
@@ -775,7 +780,11 @@ class LiptakoModel(mesa.Model):
         draws = self.streams["partners"].random((2, len(self.partners), len(self.states))).tolist()
         for k, partner in enumerate(self.partners.values()):
             expel, invite = draws[0][k], draws[1][k]
-            for i, state in enumerate(self.states):
+            # Only states whose draws fall under a rate can act this month (most months, none do).
+            acting = [i for i, (u, v) in enumerate(zip(expel, invite, strict=True))
+                      if u < p.expel_rate or v < p.invite_rate]  # fmt: skip
+            for i in acting:
+                state = self.states[i]
                 regime = state.regime
                 if (
                     expel[i] < p.expel_rate
