@@ -99,6 +99,8 @@ class Junta(mesa.Agent):
 
     def patron_protection(self) -> float:
         """Protection from the personnel of regime-protecting partners (Wagner) sharing its orientation."""
+        if not self.state.security_forces:
+            return 0.0
         partners = self.model.partners
         aligned = sum(
             n
