@@ -30,14 +30,6 @@ class ArmedGroup(mesa.Agent):
         self.growth = spec.growth
         self.spread = spec.spread
 
-    @property
-    def total_fighters(self) -> float:
-        return sum(self.fighters.values())
-
-    def operates_in(self) -> list[str]:
-        """States where the group has fighters."""
-        return [iso for iso, n in self.fighters.items() if n >= self.model.p.operating_threshold]
-
     def recruit(self, state: State) -> None:
         """Grow or shrink in one state for the month."""
         n = self.fighters.get(state.iso3, 0.0)

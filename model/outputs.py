@@ -72,7 +72,6 @@ RUN_OUTCOMES: tuple[Output, ...] = (
     Output("displaced_end", "Internally displaced at the end", "persons"),
     Output("nonwestern_funding_share", "Funding from non-Western partners", "share of partner funding"),
 )
-PER_STATE_OUTCOMES = ("coup_attempts", "coup_successes")
 # The outcomes `liptako run A B --reps N` prints per scenario (means over replications).
 COMPARISON_OUTCOMES = ("survival_months", "dissolved", "coup_attempts", "coup_successes", "honour_rate",
                        "peak_territory", "total_deaths")  # fmt: skip
