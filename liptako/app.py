@@ -181,10 +181,13 @@ def Story(model: LiptakoModel):
 
 @solara.component
 def Guide(model: LiptakoModel):
-    """What each slider means, with its unit, from the parameter registry."""
-    with solara.Card("The sliders"):
-        solara.Markdown("\n".join(f"- **{n.replace('_', ' ')}** [{BY_NAME[n].unit}]: {BY_NAME[n].description}"
-                                  for n in CLASSROOM_PARAMETERS))  # fmt: skip
+    """What each slider means, with its unit (from the parameter registry) and the running model's value."""
+    update_counter.get()
+    with solara.Card("The sliders (value in this run)"):
+        solara.Markdown("\n".join(
+            f"- **{n.replace('_', ' ')}** = {getattr(model.p, n):g} [{BY_NAME[n].unit}]: {BY_NAME[n].description}"
+            for n in CLASSROOM_PARAMETERS
+        ))  # fmt: skip
 
 
 def make_page(scenario: str = "baseline"):
