@@ -144,3 +144,14 @@ def test_text_in_the_seed_box_shows_a_message_on_the_page(page):
     page.get_by_role("button", name="Reset").click()
     page.get_by_text("is not a whole number").first.wait_for(timeout=30_000)
     assert "Month:" in page.inner_text("body")  # the page is still there, with a model to run
+
+
+def test_a_scenario_file_that_fails_validation_shows_a_message_on_the_page(page, tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text('[scenario]\nname = "broken"\ntitle = "Broken"\nextends = "baseline"\nmonths = 100000\n')
+    box = page.get_by_label("or a scenario file (path)")
+    box.fill(str(bad))
+    box.press("Enter")
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("scenario.months").first.wait_for(timeout=30_000)
+    assert "broken.toml" in page.inner_text("body") and "Month:" in page.inner_text("body")
