@@ -637,7 +637,8 @@ class LiptakoModel(mesa.Model):
             for iso in sorted(bloc.members):
                 state = self.state_by_id[iso]
                 threat = bloc.mutual_defence * clip(state.territory + shared)
-                abroad = sum(d.troops for d in state.deployments_out if d.bloc == bloc.id) / (state.troops or 1.0)
+                abroad = (sum(d.troops for d in state.deployments_out if d.bloc == bloc.id) / (state.troops or 1.0)
+                          if state.deployments_out else 0.0)  # fmt: skip
                 burden = abroad * (1.0 - clip(state.help))
                 c = state.regime.update_commitment(bloc, threat, burden, *self._coercion(state, bloc))
                 if iso not in bloc.notices and state.regime.months_below.get(bloc.id, 0) >= p.exit_patience:

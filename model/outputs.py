@@ -104,8 +104,8 @@ class Recorder:
         self.columns += [f"funding.{src}.{s.iso3}" for src in self.sources for s in states]
         self.columns += [f"member.{b}.{s.iso3}" for b in model.blocs for s in states]
         self._getters = [attrgetter(o.attribute) for o in STATE_SERIES]
-        self.values = np.zeros((max(model.spec.months, 12), len(self.columns) - 2))
-        self.rows = 0
+        self._rows: list[list] = []  # one list per month; stacked into an array when read
+        self._array: np.ndarray | None = None
 
     def record(self) -> None:
         """Store this month's row."""
@@ -118,10 +118,21 @@ class Recorder:
             row += [s.funding.get(src, 0.0) for s in states]
         for bloc in m.blocs.values():
             row += [s.iso3 in bloc.members for s in states]
-        if self.rows == len(self.values):  # stepping past the horizon (e.g. in the app)
-            self.values = np.vstack([self.values, np.zeros_like(self.values[:12])])
-        self.values[self.rows] = row
-        self.rows += 1
+        self._rows.append(row)
+        self._array = None
+
+    @property
+    def rows(self) -> int:
+        """Months recorded so far."""
+        return len(self._rows)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The recorded months as a float array, one row per month (built on first read after a month)."""
+        if self._array is None:
+            width = len(self.columns) - 2
+            self._array = np.array(self._rows, dtype=float) if self._rows else np.zeros((0, width))
+        return self._array
 
     def frame(self) -> pd.DataFrame:
         """The monthly series as a DataFrame, one row per month (``month`` counts from 0, ``date`` YYYY-MM)."""
