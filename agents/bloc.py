@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from liptako.model.mathutil import decay
+from liptako.model.world import NEVER
+
+from .fields import Field, MonthField
 
 if TYPE_CHECKING:
     from liptako.model.model import LiptakoModel
-    from liptako.model.scenario import BlocSpec
 
 
 class Bloc(mesa.Agent):
@@ -19,37 +20,67 @@ class Bloc(mesa.Agent):
     Rules: the strength of its mutual-defence clause (AES: 1, an attack on one is an attack on all), its
     decision rule for accession (AES: unanimity), the notice a leaving member must give (AES: six months),
     sanctions and an intervention threat after coups (ECOWAS), a joint force and common fund, free movement.
+    The rules that use them are in ``liptako.model.membership`` and ``liptako.model.defence``.
     """
 
-    def __init__(self, model: LiptakoModel, bid: str, spec: BlocSpec, founded: int) -> None:
+    fund = Field("fund", doc="The common fund's balance, USD M.")
+    dissolved_month = MonthField("dissolved_month", doc="Month it dissolved, None if it has not.")
+
+    def __init__(self, model: LiptakoModel, index: int) -> None:
         super().__init__(model)
-        self.id = bid
-        self.name = spec.name
-        self.members: set[str] = set(spec.members)
-        self.founded = founded
+        names, s = model.names, model.setup
+        spec = model.spec.blocs[names.blocs[index]]
+        self.index = index
+        self.id = names.blocs[index]
+        self.name = names.bloc_names[index]
+        self.founded = int(s.founded[index])
         self.alignment = spec.alignment
         self.mutual_defence = spec.mutual_defence
         self.decision_rule = spec.decision_rule
         self.notice_months = spec.notice_months
         self.sanctions_on_coup = spec.sanctions_on_coup
-        self.threat_level = spec.intervention_threat  # threat made after a coup in a member state
+        self.threat_level = spec.intervention_threat
         self.intervention_troops = float(spec.intervention_troops)
         self.joint_force_troops = float(spec.joint_force_troops)
-        self.common_fund = spec.common_fund_musd  # members' dues, USD M a year
+        self.common_fund = spec.common_fund_musd
         self.free_movement = spec.free_movement
-        self.non_aggression = spec.non_aggression  # AES Charter Art. 8: no blockade of a member
-        self.open_to_accession = spec.open_to_accession  # neighbours may apply of their own accord (Art. 11)
-        self.suspended: set[str] = set(spec.suspended)
-        self.sanctioned: dict[str, int] = {
-            iso: model.month + int(model.p.sanction_months) for iso in spec.sanctioned
-        }  # state -> month sanctions end
-        self.threats: dict[str, float] = {iso: self.threat_level for iso in spec.sanctioned}
-        self.notices: dict[str, int] = {}  # member -> month it leaves
-        self.fund = 0.0  # the common fund's balance, USD M (unspent money carries over)
-        self.fund_spent = 0.0  # this month, on the joint force
-        self.joint_force_readiness = 0.0
-        self.dissolved_month: int | None = None
-        self.former_members: set[str] = set()
+        self.non_aggression = spec.non_aggression
+        self.open_to_accession = spec.open_to_accession
+
+    def _states(self, array) -> set[str]:
+        return {iso for iso, flag in zip(self.model.names.states, array[0, self.index], strict=True) if flag}
+
+    def _months(self, array) -> dict[str, int]:
+        return {iso: int(m) for iso, m in zip(self.model.names.states, array[0, self.index], strict=True)
+                if m != NEVER}  # fmt: skip
+
+    @property
+    def members(self) -> set[str]:
+        return self._states(self.model.world.members)
+
+    @property
+    def suspended(self) -> set[str]:
+        return self._states(self.model.world.suspended)
+
+    @property
+    def former_members(self) -> set[str]:
+        return self._states(self.model.world.former)
+
+    @property
+    def sanctioned(self) -> dict[str, int]:
+        """Members under its sanctions, with the month they end."""
+        return self._months(self.model.world.sanctioned_until)
+
+    @property
+    def notices(self) -> dict[str, int]:
+        """Members that gave notice, with the month they leave."""
+        return self._months(self.model.world.notice_due)
+
+    @property
+    def threats(self) -> dict[str, float]:
+        """Its intervention threats (0-1), by state."""
+        values = self.model.world.threats[0, self.index]
+        return {iso: float(x) for iso, x in zip(self.model.names.states, values, strict=True) if x > 0}
 
     @property
     def dissolved(self) -> bool:
@@ -57,50 +88,13 @@ class Bloc(mesa.Agent):
 
     def active_members(self) -> list[str]:
         """Members in good standing (not suspended), sorted."""
-        return sorted(m for m in self.members if m not in self.suspended)
+        return sorted(self.members - self.suspended)
+
+    def threat_against(self, iso3: str) -> float:
+        return self.threats.get(iso3, 0.0)
 
     def age_years(self, month: int) -> float:
         return max(0.0, (month - self.founded) / 12.0)
-
-    def threat_against(self, iso3: str) -> float:
-        """The intervention threat this bloc holds over a state (0..1)."""
-        return self.threats.get(iso3, 0.0)
-
-    def fade_threats(self) -> None:
-        """Intervention threats fade with their half-life."""
-        factor = decay(self.model.p.threat_half_life)
-        for iso in list(self.threats):
-            self.threats[iso] *= factor
-            if self.threats[iso] < 1e-3:
-                del self.threats[iso]
-
-    def sanction(self, iso3: str, hostile: bool) -> None:
-        """Suspend a member after a coup and sanction it; threaten intervention if the junta is ``hostile``
-        (its orientation opposed to the bloc's)."""
-        self.suspended.add(iso3)
-        self.sanctioned[iso3] = self.model.month + int(self.model.p.sanction_months)
-        if self.threat_level > 0 and hostile:
-            self.threats[iso3] = max(self.threats.get(iso3, 0.0), self.threat_level)
-
-    def lift_expired_sanctions(self) -> list[str]:
-        """End sanctions whose time is up; returns the states relieved."""
-        done = [iso for iso, until in self.sanctioned.items() if until <= self.model.month]
-        for iso in done:
-            del self.sanctioned[iso]
-        return done
-
-    def admit(self, iso3: str) -> None:
-        self.members.add(iso3)
-        self.former_members.discard(iso3)
-
-    def drop_member(self, iso3: str) -> None:
-        """A member leaves (its notice ran out, or it was never in good standing)."""
-        self.members.discard(iso3)
-        self.suspended.discard(iso3)
-        self.sanctioned.pop(iso3, None)
-        self.threats.pop(iso3, None)
-        self.notices.pop(iso3, None)
-        self.former_members.add(iso3)
 
     def __repr__(self) -> str:
         return f"Bloc({self.id})"

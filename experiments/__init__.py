@@ -1,14 +1,10 @@
 """Running scenarios and experiments, writing results and plotting them (matplotlib lives here, not in
 ``liptako.model``).
 
-- :func:`run`: one run of a scenario, as a :class:`RunResult` (the entry point for notebooks);
-- :func:`load_experiment` and :func:`execute`: sweeps and replications, streamed to a results folder;
-- :func:`load` and :func:`load_series`: a results folder's runs and monthly outcomes as pandas DataFrames.
+- ``liptako.experiments.runner``: :func:`run`, one run of a scenario as a :class:`RunResult`;
+- ``liptako.experiments.batch``: :func:`replicate`, many replications at once as a :class:`Batch`;
+- ``liptako.experiments.spec`` and ``.sweep``: experiment files, and sweeps streamed to a results folder;
+- ``liptako.experiments.store``: a results folder's runs and monthly outcomes as pandas DataFrames.
+
+This package imports nothing itself: import from its modules.
 """
-
-from .runner import RunResult, run, write_results
-from .spec import load_experiment
-from .store import load, load_series
-from .sweep import execute
-
-__all__ = ["RunResult", "execute", "load", "load_experiment", "load_series", "run", "write_results"]

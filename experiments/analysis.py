@@ -365,7 +365,7 @@ def _times_events(runs: pd.DataFrame, outcome: str) -> tuple[np.ndarray, np.ndar
         return runs["survival_months"].to_numpy(dtype=float), runs["dissolved"].to_numpy() == 1
     if outcome == "first_exit_month":
         exit_month = runs["first_exit_month"].to_numpy(dtype=float)
-        happened = exit_month >= 0  # -1: nobody left; censored where the run (or the alliance) ended
+        happened = ~np.isnan(exit_month)  # missing: nobody left; censored where the run (or the alliance) ended
         return np.where(happened, exit_month, runs["survival_months"].to_numpy(dtype=float)), happened
     raise ValueError(f"no time-to-event outcome {outcome!r}; known: {', '.join(EVENTS)}")
 

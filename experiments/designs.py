@@ -15,7 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from liptako.model.seeds import replication_seeds
+
 from .spec import Experiment, Vary
+
+__all__ = ["count_points", "map_coordinate", "points", "problem", "replication_seeds", "unit_points"]
 
 
 def problem(e: Experiment) -> dict:
@@ -73,8 +77,3 @@ def points(e: Experiment) -> pd.DataFrame:
     return frame
 
 
-def replication_seeds(root: int, replications: int) -> list[int]:
-    """One seed per replication, spawned from the root seed: replication i uses the same seed at every point
-    and in every scenario (common random numbers)."""
-    children = np.random.SeedSequence(root).spawn(replications)
-    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]

@@ -2,7 +2,7 @@
 
 >>> from liptako import run
 >>> result = run("baseline", seed=7)
->>> result.summary["survival_months"], result.timeseries["legitimacy.MLI"].iloc[-1], result.events[:3]
+>>> result.summary["survival_months"], result.timeseries["legitimacy.MLI"].iloc[-1], result.story[:3]
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from liptako.model import LiptakoModel
-from liptako.model.eventlog import LoggedEvent
+from liptako.model.outputs import column
 from liptako.model.scenario import Scenario, format_month
 
 __all__ = ["RunResult", "run", "write_results"]
@@ -35,7 +34,11 @@ def package_version() -> str:
 
 @dataclass(frozen=True)
 class RunResult:
-    """One run's results: scalar outcomes, the monthly series and the event log, with what made them."""
+    """One run's results: per-run outcomes, the monthly series and the event records, with what made them.
+
+    ``events`` is a DataFrame of typed records (date, kind, state, other, bloc, partner, group, outcome, the
+    numbers x0..x3, who and text); ``story`` is the event log in words, one line per event.
+    """
 
     scenario: str
     title: str
@@ -45,24 +48,29 @@ class RunResult:
     focal_bloc: str
     founders: list[str]
     parameters: dict[str, float]
-    summary: dict[str, float | int]
+    summary: dict[str, float | int | str | None]
     timeseries: pd.DataFrame
-    events: list[LoggedEvent] = field(repr=False)
+    events: pd.DataFrame = field(repr=False)
     state_names: dict[str, str] = field(repr=False)
 
     @property
-    def event_lines(self) -> list[str]:
-        """The event log as lines, ``"YYYY-MM Country: what happened"``."""
-        return [str(e) for e in self.events]
+    def story(self) -> list[str]:
+        """The event log as lines, ``"YYYY-MM Country: what happened"`` (answers told within their calls)."""
+        from liptako.model.story import lines
+
+        return lines(self.events)
+
+    @property
+    def exits(self) -> pd.DataFrame:
+        """Who left which bloc, and when: the exit records (date, state, bloc)."""
+        return self.events.loc[self.events["kind"] == "exit", ["date", "state", "bloc"]].reset_index(drop=True)
 
     def series(self, variable: str) -> pd.DataFrame:
         """One per-state variable (e.g. ``"legitimacy"``) as a DataFrame indexed by date, one column per state."""
-        prefix = variable + "."
-        cols = [c for c in self.timeseries.columns if c.startswith(prefix) and c.count(".") == 1]
-        if not cols:
+        cols = {column(variable, iso): iso for iso in self.state_names}
+        if not set(cols) <= set(self.timeseries.columns):
             raise KeyError(f"no per-state series {variable!r}")
-        frame = self.timeseries[cols].copy()
-        frame.columns = [c[len(prefix) :] for c in cols]
+        frame = self.timeseries[list(cols)].rename(columns=cols)
         frame.index = self.timeseries["date"]
         return frame
 
@@ -85,21 +93,34 @@ def run(
     seed: int = 1,
     months: int | None = None,
     overrides: Mapping[str, float] | None = None,
-    narrate: Callable[[LoggedEvent], None] | None = None,
+    narrate: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run a scenario to its horizon and return its results.
 
     Args:
         scenario: a bundled scenario's name, a TOML path or a :class:`~liptako.model.scenario.Scenario`.
-        seed: the run's seed; the same seed gives the same results.
+        seed: the run's seed; the same seed gives the same results, and equals replication i of any batch
+            (``liptako.replicate``) whose i-th seed it is.
         months: horizon in months (default: the scenario's).
         overrides: registry parameters to change, ``{"name": value}``.
-        narrate: called with each event-log entry as the run unfolds (e.g. ``print``).
+        narrate: called with each line of the story as the run unfolds (e.g. ``print``).
     """
+    from liptako.model.model import LiptakoModel
+
     model = LiptakoModel(scenario, rng=seed, months=months, parameters=overrides)
-    if narrate is not None:
-        model.log.listeners.append(narrate)
-    model.run()
+    told = 0
+    while model.running and model.steps < model.spec.months:
+        model.step()
+        if narrate is not None:
+            lines = model.story
+            for line in lines[told:]:
+                narrate(line)
+            told = len(lines)
+    return result_of(model)
+
+
+def result_of(model) -> RunResult:
+    """The RunResult of a LiptakoModel that has run (as far as it has)."""
     spec = model.spec
     return RunResult(
         scenario=spec.name,
@@ -109,10 +130,10 @@ def run(
         months=spec.months,
         focal_bloc=spec.scenario.focal_bloc,
         founders=sorted(spec.blocs[spec.scenario.focal_bloc].members),
-        parameters=model.p.as_dict(),
+        parameters=model.parameters(at_start=True),
         summary=model.summary(),
         timeseries=model.timeseries(),
-        events=list(model.log.entries),
+        events=model.events,
         state_names={s.iso3: s.name for s in model.states},
     )
 
@@ -129,19 +150,33 @@ def _json_safe(value):
 
 
 def summary_document(result: RunResult) -> dict:
-    """The JSON summary: the run's metadata, its scalar outcomes, and per-state coup counts."""
+    """The JSON summary: the run's metadata, its per-run outcomes, the first exit, who left which bloc and
+    when, and per-state coup counts."""
     outcomes = {k: v for k, v in result.summary.items() if "." not in k}
     per_state = {
         iso: {
             "name": name,
-            "coup_attempts": result.summary[f"coup_attempts.{iso}"],
-            "coup_successes": result.summary[f"coup_successes.{iso}"],
+            "coup_attempts": result.summary[column("coup_attempts", iso)],
+            "coup_successes": result.summary[column("coup_successes", iso)],
         }
         for iso, name in result.state_names.items()
     }
-    first = next((e for e in result.events if e.kind == "exit" and f"leaves {result.focal_bloc} " in e.text), None)
-    first_exit = {"state": first.iso3, "name": first.who, "date": first.date} if first else None
-    return _json_safe({**result.metadata(), "outcomes": outcomes, "first_exit": first_exit, "per_state": per_state})
+    first = result.summary["first_exit_state"]
+    first_exit = None
+    if first is not None:
+        month = result.summary["first_exit_month"]
+        date = _date(result.start, int(month))
+        first_exit = {"state": first, "name": result.state_names[first], "date": date}
+    exits = [{"state": e.state, "name": result.state_names[e.state], "bloc": e.bloc, "date": e.date}
+             for e in result.exits.itertuples()]  # fmt: skip
+    return _json_safe({**result.metadata(), "outcomes": outcomes, "first_exit": first_exit, "exits": exits,
+                       "per_state": per_state})  # fmt: skip
+
+
+def _date(start: str, months_after: int) -> str:
+    from liptako.model.scenario import parse_month
+
+    return format_month(parse_month(start) + months_after)
 
 
 def write_results(
@@ -154,7 +189,7 @@ def write_results(
     """Write a run's files into ``out`` atomically; returns the paths written.
 
     Files: ``timeseries.csv`` and ``timeseries.parquet`` (monthly series), ``summary.json``, ``events.txt``
-    (the event log), PNG plots, and ``manifest.json`` (time, version, command: what may differ between
+    (the story) and ``events.parquet`` (the typed event records), PNG plots, and ``manifest.json`` (time, version, command: what may differ between
     identical runs). Every file but the manifest is byte-identical for the same seed. Each file is written
     to a temporary folder beside ``out`` and moved into place only when all are ready.
     """
@@ -165,7 +200,8 @@ def write_results(
         result.timeseries.to_csv(staging / "timeseries.csv", index=False, float_format="%.10g")
         result.timeseries.to_parquet(staging / "timeseries.parquet", index=False)
         (staging / "summary.json").write_text(json.dumps(summary_document(result), indent=2) + "\n")
-        (staging / "events.txt").write_text("".join(line + "\n" for line in result.event_lines))
+        (staging / "events.txt").write_text("".join(line + "\n" for line in result.story))
+        result.events.to_parquet(staging / "events.parquet", index=False)
         if plots:
             from .plots import plot_run  # matplotlib only when plotting
 

@@ -21,10 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from liptako.model import LiptakoModel
 from liptako.model.errors import InputError
-from liptako.model.outputs import sweep_series
-from liptako.model.scenario import Scenario, format_month
+from liptako.model.scenario import Scenario
 
 from .designs import points, replication_seeds
 from .spec import Experiment
@@ -51,22 +49,30 @@ class Chunk:
 
 
 def run_chunk(chunk: Chunk) -> tuple[int, pd.DataFrame, pd.DataFrame]:
-    """Run every task of a chunk (in a worker); return the chunk number, its runs and its monthly series."""
+    """Run every task of a chunk (in a worker) as one batch per scenario, on one thread (the worker is one
+    process of many); return the chunk number, its runs and its monthly series."""
+    from liptako.model.engine import simulate
+    from liptako.model.tables import dates
+
     rows, series = [], []
-    for t in chunk.tasks:
-        scenario = chunk.scenarios[t.scenario]
-        model = LiptakoModel(scenario, rng=t.seed, parameters=t.overrides)
-        model.run()
-        rows.append({"run_id": t.run_id, "point_id": t.point_id, "replication": t.replication,
-                     "scenario": scenario.name, "seed": t.seed, **t.overrides, **model.summary()})  # fmt: skip
-        monthly = sweep_series(model)
-        n = len(monthly["members"])
-        frame = pd.DataFrame({"run_id": np.full(n, t.run_id, dtype=np.int64), "month": np.arange(n)})
-        frame["date"] = [format_month(scenario.start + i) for i in range(n)]
-        for name, values in monthly.items():
-            frame[name] = values
+    for index, scenario in enumerate(chunk.scenarios):
+        tasks = [t for t in chunk.tasks if t.scenario == index]
+        if not tasks:
+            continue
+        sim = simulate(scenario, [t.seed for t in tasks], [t.overrides for t in tasks], threads=1)
+        ids = pd.DataFrame({"run_id": [t.run_id for t in tasks], "point_id": [t.point_id for t in tasks],
+                            "replication": [t.replication for t in tasks], "scenario": scenario.name,
+                            "seed": [t.seed for t in tasks]})  # fmt: skip
+        varied = pd.DataFrame([t.overrides for t in tasks], index=ids.index)
+        rows.append(pd.concat([ids, varied, pd.DataFrame(sim.outcomes)], axis=1))
+        T = sim.months
+        frame = pd.DataFrame({"run_id": np.repeat(np.array([t.run_id for t in tasks], dtype=np.int64), T),
+                              "month": np.tile(np.arange(T), len(tasks)),
+                              "date": np.tile(np.array(dates(scenario.start, T), dtype=object), len(tasks))})  # fmt: skip
+        for name, values in sim.sweep_series.items():
+            frame[name] = values.reshape(-1)
         series.append(frame)
-    return chunk.number, pd.DataFrame(rows), pd.concat(series, ignore_index=True)
+    return chunk.number, pd.concat(rows, ignore_index=True), pd.concat(series, ignore_index=True)
 
 
 def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:
@@ -86,8 +92,9 @@ def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:
 
 
 def chunk_size(n_runs: int, workers: int) -> int:
-    """Big enough to amortise task overhead, small enough to balance load and lose little on a kill."""
-    return max(1, min(50, math.ceil(n_runs / (workers * 8))))
+    """Big enough to amortise task overhead (a chunk runs as one batch), small enough to balance load between
+    workers and lose little on a kill."""
+    return max(1, min(1000, math.ceil(n_runs / (workers * 4))))
 
 
 @contextmanager
@@ -101,7 +108,7 @@ def make_executor(workers: int | None, dask: str | None) -> Iterator[tuple[Execu
         # start, and safe even when the calling process has threads (plain fork is not).
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["liptako.experiments.sweep"])
+            context.set_forkserver_preload(["liptako.experiments.warm"])
         else:
             context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:

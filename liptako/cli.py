@@ -339,7 +339,7 @@ def _run_single(args, scenario, overrides) -> int:
         if not scenario.start <= when < scenario.start + months:
             raise UsageError(f"--map-month {args.map_month}: outside the run, {format_month(scenario.start)} to "
                              f"{format_month(scenario.start + months - 1)}")  # fmt: skip
-    narrate = (lambda entry: print(entry, flush=True)) if args.narrate else None
+    narrate = (lambda line: print(line, flush=True)) if args.narrate else None
     result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
     try:
         written = write_results(
@@ -366,9 +366,9 @@ def describe(result) -> str:
     else:
         alliance = f"holds to the horizon ({s['survival_months']} months, censored), {s['members_end']} members"
     exit_note = ""
-    if s["first_exit_month"] >= 0:
-        first = next((e for e in result.events if e.kind == "exit" and result.focal_bloc in e.text), None)
-        exit_note = f"; first exit: {first.who} in {first.date}" if first else ""
+    if s["first_exit_state"] is not None:
+        first = result.exits.query("bloc == @result.focal_bloc").iloc[0]
+        exit_note = f"; first exit: {names[first.state]} in {first.date}"
     lines.append(f"  {result.focal_bloc}: {alliance}{exit_note}")
     per_state = ", ".join(
         f"{names[iso]} {s[f'coup_attempts.{iso}']}/{s[f'coup_successes.{iso}']}"
@@ -378,7 +378,8 @@ def describe(result) -> str:
     share = s["coup_success_share"]
     lines.append(
         f"  coups: {s['coup_attempts']} attempts, {s['coup_successes']} successful "
-        f"({s['coup_attempt_rate']:.2f} attempts per junta-year"
+        + (f"({s['coup_attempt_rate']:.2f} attempts per junta-year" if s["coup_attempt_rate"] == s["coup_attempt_rate"]
+           else "(no junta ruled")
         + (f", {share:.0%} succeed" if share == share else "")
         + ")"
         + (f" — attempts/successes: {per_state}" if per_state else "")
@@ -388,14 +389,16 @@ def describe(result) -> str:
         f"  calls for help: {s['calls_for_help']}; answers honoured: "
         + (f"{s['responses_honoured']} of {s['responses']} ({rate:.0%})" if rate == rate else "none")
     )
-    exits = [e.who for e in result.events if e.kind == "exit" and "leaves ECOWAS" in e.text]
+    exits = [names[iso] for iso in result.exits.query("bloc == 'ECOWAS'")["state"]]
     lines.append(f"  ECOWAS exits: {', '.join(exits) if exits else 'none'}")
     lines.append(
         f"  peak territory contested: {s['peak_territory']:.0%} ({result.focal_bloc} members), "
         f"{s['peak_territory_coastal']:.0%} (coastal states); deaths {s['total_deaths']:,.0f}; "
         f"displaced at the end {s['displaced_end'] / 1e6:.1f} M"
     )
-    lines.append(f"  funding from non-Western partners: {s['nonwestern_funding_share']:.0%} of partner money")
+    share = s["nonwestern_funding_share"]
+    lines.append("  funding from non-Western partners: "
+                 + (f"{share:.0%} of partner money" if share == share else "no partner paid anything"))  # fmt: skip
     return "\n".join(lines)
 
 

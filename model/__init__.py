@@ -1,8 +1,6 @@
-"""The Liptako model: scenario loading, the parameter registry, the rules and the monthly schedule."""
+"""The Liptako model: the scenario and its validation, the parameter registry, the world as arrays, the rules
+and phases of the month (compiled with numba), and the Mesa model over them.
 
-from .errors import InputError
-from .model import LiptakoModel
-from .parameters import REGISTRY, Parameters
-from .scenario import Scenario, bundled_names, load
-
-__all__ = ["REGISTRY", "InputError", "LiptakoModel", "Parameters", "Scenario", "bundled_names", "load"]
+Import what you need from its modules (``liptako.model.scenario``, ``liptako.model.parameters``, ...): this
+package imports nothing itself, so that checking a scenario file does not load the compiler.
+"""

@@ -1,22 +1,34 @@
-"""Coup rules (phase 7): the monthly hazard of an attempt, the coup trap, and an attempt's success.
+"""Phase 7: coups. The monthly hazard of an attempt, the coup trap, an attempt's success, and what follows.
 
 h = h0 exp(b_L (L_ref - L) + b_K (K_ref - K) + b_D abroad + b_P unpaid + contagion) trap(t) (1 - protection),
 trap(t) = 1 + (m - 1) exp(-t / tau) for t months since the last attempt (Ulfelder; Londregan & Poole 1990);
 success = sigma(s0 + s_K (1 - K) + s_L (1 - L) - s_P protection) (about one half: Powell & Thyne).
+
+A successful coup installs a new junta (:func:`install_junta`): its alignment is drawn around the old one, with
+a chance of a flip; commitment follows alignment; legitimacy starts at a honeymoon value; blocs that sanction
+coups suspend and sanction the state, and conditional partners suspend their aid.
 """
 
 from __future__ import annotations
 
-from .mathutil import exp, logistic, minimum
+import numpy as np
 
-MAX_HAZARD = 0.5  # a monthly hazard above one half would mean a coup nearly every other month
+from . import armies, blocs, draws, membership, partners, records
+from .compiled import kernel
+from .legitimacy import rally_round
+from .mathutil import clip, flag, logistic
+from .orientation import alignment_match
+from .world import N_COUNTRIES, NEVER
 
 
+# --- Rules ------------------------------------------------------------------------------------------------------
+@kernel(inline=True)
 def coup_trap(months_since_attempt, p):
     """Multiplier of the hazard t months after the last attempt: m just after, fading to 1."""
-    return 1.0 + (p.coup_trap_multiplier - 1.0) * exp(-months_since_attempt / p.coup_trap_months)
+    return 1.0 + (p.coup_trap_multiplier - 1.0) * np.exp(-months_since_attempt / p.coup_trap_months)
 
 
+@kernel(inline=True)
 def coup_hazard(legitimacy, cohesion, share_abroad, unpaid_share, trap, protection, civilian, contagion, p):
     """Monthly probability of a coup attempt against a regime (``civilian`` is 1 for civilian governments)."""
     z = (
@@ -27,9 +39,10 @@ def coup_hazard(legitimacy, cohesion, share_abroad, unpaid_share, trap, protecti
         + p.coup_contagion * contagion
     )
     kind = 1.0 + (p.civilian_hazard_factor - 1.0) * civilian
-    return minimum(MAX_HAZARD, p.coup_base_hazard * kind * exp(z) * trap * (1.0 - protection))
+    return np.minimum(p.coup_hazard_cap, p.coup_base_hazard * kind * np.exp(z) * trap * (1.0 - protection))
 
 
+@kernel(inline=True)
 def coup_success_probability(legitimacy, cohesion, protection, p):
     """Probability that an attempt succeeds: divided ranks and unpopular regimes fall, protected ones hold."""
     z = (
@@ -39,3 +52,144 @@ def coup_success_probability(legitimacy, cohesion, protection, p):
         - p.coup_success_protection * protection
     )
     return logistic(z)
+
+
+@kernel(inline=True)
+def successor_alignment(old, territory, flip_draw, normal_draw, p):
+    """A new junta's alignment: around the old one (or its mirror, after a counter-coup), shifted toward the
+    sovereigntist end by the insecurity it seized power in."""
+    centre = -old if flip_draw < p.alignment_flip else old
+    centre += p.sovereigntist_turn * territory  # officers who take power amid insecurity ride its frustration
+    return clip(centre + p.alignment_drift * normal_draw, -1.0, 1.0)
+
+
+# --- Decisions --------------------------------------------------------------------------------------------------
+@kernel(inline=True)
+def months_since_attempt(w, r, i, month):
+    """Months since the last coup attempt (a long time if none is known)."""
+    return 1e3 if w.last_attempt[r, i] == NEVER else float(month - w.last_attempt[r, i])
+
+
+@kernel(inline=True)
+def contagion(s, w, r, i, month, p):
+    """Recent successful coups next door, fading like the coup trap (0 if none)."""
+    if p.coup_contagion == 0.0:  # off by default (Miller, Joseph & Ohl 2018): skip the search
+        return 0.0
+    best = 0.0
+    for k in range(s.nb_start[i], s.nb_start[i + 1]):
+        j = s.nb[k]
+        if w.last_success[r, j] != NEVER:
+            best = max(best, np.exp(-(month - w.last_success[r, j]) / p.coup_trap_months))
+    return best
+
+
+@kernel(inline=True)
+def success_chance(w, r, i, p):
+    """Probability that an attempt against state i's regime succeeds now."""
+    return coup_success_probability(w.legitimacy[r, i], w.cohesion[r, i], w.protection[r, i], p)
+
+
+@kernel
+def attempt(s, w, r, t, i, draw, outcome, alignment, leader, forced, slot, p):
+    """A coup attempt against state i's regime; returns whether it succeeded.
+
+    ``outcome`` is -1 (drawn against ``draw``), 0 (fails) or 1 (succeeds); ``alignment`` (NaN: drawn) and
+    ``leader`` (-1: a military council) describe the new junta if it succeeds; ``slot`` is the first of its
+    succession draws (:func:`succession_slot`).
+    """
+    month = s.start + t
+    risk = w.coup_risk[r, i]
+    chance = success_chance(w, r, i, p)
+    success = outcome == 1 if outcome >= 0 else draw < chance
+    w.coup_attempts[r, i] += 1
+    if not w.civilian[r, i]:
+        w.junta_attempts[r] += 1
+    if not success:  # the ranks split and purges follow; the coup-trap clock restarts
+        w.cohesion[r, i] = clip(w.cohesion[r, i] - p.coup_attempt_shock)
+        w.last_attempt[r, i] = month
+        records.add(w, r, month, records.COUP, records.FAILURE, state=i, code=w.leader[r, i],
+                    x0=risk, x1=chance, x2=float(w.took_power[r, i]), x3=flag(forced))  # fmt: skip
+        return False
+    install_junta(s, w, r, t, i, alignment, leader, slot, p)
+    records.add(w, r, month, records.COUP, records.SUCCESS, state=i, code=w.leader[r, i],
+                x0=risk, x1=chance, x2=w.alignment[r, i], x3=flag(forced))  # fmt: skip
+    for b in range(len(s.bloc_code)):
+        if s.sanctions_on_coup[b] and w.members[r, b, i] and not blocs.dissolved(w, r, b):
+            hostile = w.alignment[r, i] * s.bloc_alignment[b] < 0.0
+            membership.sanction(s, w, r, b, i, hostile, month, p)
+            rally_round(w, r, i, p)
+            records.add(w, r, month, records.SANCTIONS, records.IMPOSED, state=i, bloc=b, x0=w.threats[r, b, i])
+    for k in range(len(s.partner_code)):
+        if partners.react_to_coup(s, w, r, k, i, month, p):
+            records.add(w, r, month, records.SUSPENSION, records.IMPOSED, state=i, partner=k)
+    return True
+
+
+@kernel
+def install_junta(s, w, r, t, i, alignment, leader, slot, p):
+    """A new junta: alignment drawn around the old one (with a chance of a flip), commitments redrawn; a junta
+    that turns toward a bloc may take back its predecessor's notice to leave it."""
+    month = s.start + t
+    old = w.alignment[r, i]
+    if np.isnan(alignment):
+        key = draws.stream_key(w.seed[r], draws.SUCCESSION, t)
+        normal = draws.normal(key, slot, slot + 1)
+        flip = draws.uniform(key, slot + 2)
+        alignment = successor_alignment(old, w.territory[r, i], flip, normal, p)
+    w.coup_successes[r, i] += 1
+    w.last_success[r, i] = month
+    w.leader[r, i] = leader
+    w.civilian[r, i] = False
+    w.took_power[r, i] = month
+    w.legitimacy[r, i] = p.honeymoon_legitimacy
+    w.cohesion[r, i] = clip(w.cohesion[r, i] - p.coup_attempt_shock)
+    w.alignment[r, i] = alignment
+    w.transition_deadline[r, i] = month + int(p.transition_months)
+    w.last_attempt[r, i] = month
+    w.coup_risk[r, i] = 0.0
+    w.protection[r, i] = 0.0
+    if (old > 0.0) != (alignment > 0.0):  # the rally belongs to an orientation: a turn ends it
+        w.rally[r, i] = 0.0
+    for b in range(len(s.bloc_code)):  # commitment follows the new alignment
+        w.months_below[r, b, i] = 0
+        w.commitment[r, b, i] = np.nan
+        if w.members[r, b, i]:
+            w.commitment[r, b, i] = membership.target_outside(
+                s, w, r, i, b, blocs.threat(s, w, r, i, b), p
+            )
+    for k in range(len(s.partner_code)):  # a new regime may welcome back partners of its orientation
+        if s.partner_alignment[k] * alignment > 0.0:
+            w.expelled[r, k, i] = False
+    for b in range(len(s.bloc_code)):
+        turned = alignment_match(alignment, s.bloc_alignment[b]) > alignment_match(old, s.bloc_alignment[b])
+        c = w.commitment[r, b, i]
+        if w.notice_due[r, b, i] != NEVER and turned and not np.isnan(c) and c >= p.exit_threshold:
+            w.notice_due[r, b, i] = NEVER
+            records.add(w, r, month, records.NOTICE, records.WITHDRAWN, state=i, bloc=b)
+
+
+@kernel(inline=True)
+def succession_slot(code, forced_k):
+    """The first of the three succession draws of a coup on the state with this country code: drawn coups
+    (``forced_k`` -1) use 3 * code; a scenario's k-th forced coup on the state that month another range."""
+    return 3 * (code + N_COUNTRIES * (forced_k + 1))
+
+
+# --- Phase 7 ----------------------------------------------------------------------------------------------------
+@kernel
+def resolve(s, w, r, t, p):
+    """Each regime's coup hazard; an attempt is drawn, then its success."""
+    month = s.start + t
+    key = draws.stream_key(w.seed[r], draws.COUPS, t)
+    for i in range(len(s.code)):
+        trap = coup_trap(months_since_attempt(w, r, i, month), p)
+        w.coup_risk[r, i] = coup_hazard(
+            w.legitimacy[r, i], w.cohesion[r, i], armies.share_abroad(s, w, r, i), w.unpaid_share[r, i], trap,
+            w.protection[r, i], flag(w.civilian[r, i]), contagion(s, w, r, i, month, p), p,
+        )  # fmt: skip
+        if not w.civilian[r, i]:
+            w.junta_months[r] += 1
+        if draws.uniform(key, 2 * s.code[i]) < w.coup_risk[r, i]:
+            attempt(s, w, r, t, i, draws.uniform(key, 2 * s.code[i] + 1), -1, np.nan, -1, False,
+                    succession_slot(s.code[i], -1), p)  # fmt: skip
+

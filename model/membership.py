@@ -1,16 +1,26 @@
-"""Commitment and membership rules (phase 8).
+"""Phase 8: membership. Commitment, notice and exit, accession and votes, sanctions, dissolution.
 
 Commitment c of a member to a bloc moves toward a target that rises with aligned orientation, a shared
 threat (balance of threat), help received, trade and the rally, and falls with burdens borne without
 return, sanctions and coercion by the bloc, and the alliance's age. Below an exit threshold for some months
-the member gives notice; it leaves when the bloc's notice period runs out.
+the member gives notice; it leaves when the bloc's notice period runs out. Neighbours drawn to a bloc apply
+(AES Charter Art. 11) and its members in good standing vote, by unanimity or majority. A bloc with fewer
+than two members is dissolved.
 """
 
 from __future__ import annotations
 
-from .mathutil import logistic
+import numpy as np
+
+from . import armies, blocs, draws, partners, records
+from .compiled import kernel
+from .mathutil import clip, flag, logistic, relax
+from .orientation import alignment_match
+from .world import N_BLOC_CODES, N_COUNTRIES, NEVER
 
 
+# --- Rules ------------------------------------------------------------------------------------------------------
+@kernel(inline=True)
 def commitment_target(match, threat, help_received, burden, trade, sanctioned, coercion, rally, age_years, p):
     """The commitment a member tends to toward one bloc (``match`` in 0..1, 1/2 counting as neutral)."""
     z = (
@@ -28,6 +38,179 @@ def commitment_target(match, threat, help_received, burden, trade, sanctioned, c
     return logistic(z)
 
 
+@kernel(inline=True)
 def vote_probability(match, p):
     """Probability that a member votes to admit a candidate whose orientation matches its own by ``match``."""
     return logistic(p.vote_alignment * (match - 0.5))
+
+
+# --- Decisions --------------------------------------------------------------------------------------------------
+@kernel(inline=True)
+def rally_for(s, w, r, i, b):
+    """The rally counts toward commitment to a bloc of sovereigntist orientation only."""
+    return w.rally[r, i] if s.bloc_alignment[b] > 0.0 else 0.0
+
+
+@kernel(inline=True)
+def target_outside(s, w, r, i, b, threat, p):
+    """The commitment state i's regime would have to bloc b with no history in it (to decide to apply, or as a
+    new junta's or a new member's first commitment)."""
+    match = alignment_match(w.alignment[r, i], s.bloc_alignment[b])
+    return commitment_target(match, threat, 0.0, 0.0, flag(s.free_movement[b]), 0.0, 0.0, rally_for(s, w, r, i, b),
+                             0.0, p)  # fmt: skip
+
+
+@kernel
+def update_commitment(s, w, r, i, b, shared, month, p):
+    """Move member i's commitment to bloc b toward its target (``shared``: the outside threat over any member,
+    :func:`~liptako.model.blocs.shared_threat`); count months below the exit threshold."""
+    threat = s.mutual_defence[b] * clip(w.territory[r, i] + shared)
+    abroad = armies.troops_abroad_for(w, r, i, b) / (s.troops[i] if s.troops[i] > 0 else 1.0)
+    burden = abroad * (1.0 - clip(w.help[r, i]))  # troops sent for the bloc without help in return
+    age_years = max(0.0, (month - s.founded[b]) / 12.0)
+    match = alignment_match(w.alignment[r, i], s.bloc_alignment[b])
+    target = commitment_target(
+        match, threat, clip(w.help[r, i]), burden, flag(s.free_movement[b]), blocs.pressure(w, r, i, b, p),
+        blocs.coercion(s, w, r, i, b), rally_for(s, w, r, i, b), age_years, p,
+    )  # fmt: skip
+    before = w.commitment[r, b, i]
+    c = relax(target if np.isnan(before) else before, target, p.commitment_adjustment)
+    w.commitment[r, b, i] = c
+    w.months_below[r, b, i] = w.months_below[r, b, i] + 1 if c < p.exit_threshold else 0
+    return c
+
+
+@kernel
+def sanction(s, w, r, b, i, hostile, month, p):
+    """Suspend a member after a coup and sanction it; threaten intervention if the junta is ``hostile`` (its
+    orientation opposed to the bloc's)."""
+    w.suspended[r, b, i] = True
+    w.sanctioned_until[r, b, i] = month + int(p.sanction_months)
+    if s.threat_level[b] > 0.0 and hostile:
+        w.threats[r, b, i] = max(w.threats[r, b, i], s.threat_level[b])
+
+
+@kernel
+def give_notice(s, w, r, i, b, month, commitment):
+    """Member i gives notice to leave bloc b (``commitment`` NaN: a scenario decided); it leaves when the
+    notice runs out (at once for a bloc without a notice period)."""
+    due = month + s.notice_months[b]
+    w.notice_due[r, b, i] = due
+    records.add(w, r, month, records.NOTICE, records.GIVEN, state=i, bloc=b, x0=commitment, x1=float(due))
+    if due <= month:
+        leave(s, w, r, i, b, month, False)
+
+
+@kernel
+def leave(s, w, r, i, b, month, quiet):
+    """Member i leaves bloc b (``quiet`` when the bloc dissolves around it)."""
+    w.members[r, b, i] = False
+    w.suspended[r, b, i] = False
+    w.sanctioned_until[r, b, i] = NEVER
+    w.threats[r, b, i] = 0.0
+    w.notice_due[r, b, i] = NEVER
+    w.former[r, b, i] = True
+    w.commitment[r, b, i] = np.nan
+    armies.recall_troops(w, r, i, b)
+    if s.free_movement[b]:
+        w.left_trade_bloc[r, i] = True
+    if b == s.ecowas:
+        w.ecowas_exits[r] += 1
+    if quiet:
+        return
+    if w.exit_month[r, b, i] == NEVER:
+        w.exit_month[r, b, i] = month
+    if b == s.focal and w.first_exit_state[r] < 0:
+        w.first_exit_state[r] = i
+        w.first_exit_month[r] = month
+    records.add(w, r, month, records.EXIT, records.NONE, state=i, bloc=b, x0=float(blocs.n_members(w, r, b)))
+
+
+@kernel(inline=True)
+def vote_slot(bloc_code, candidate_code, voter_code):
+    """The membership stream's slot of one member's vote on one candidate (after the application slots)."""
+    return N_BLOC_CODES * N_COUNTRIES + (bloc_code * N_COUNTRIES + candidate_code) * N_COUNTRIES + voter_code
+
+
+@kernel
+def request_accession(s, w, r, t, i, b, p):
+    """Candidate i applies to bloc b; each member in good standing votes; unanimity or majority decides."""
+    month = s.start + t
+    if blocs.dissolved(w, r, b) or w.members[r, b, i]:
+        records.add(w, r, month, records.ACCESSION, records.NO_EFFECT, state=i, bloc=b,
+                    x0=flag(blocs.dissolved(w, r, b)))  # fmt: skip
+        return False
+    key = draws.stream_key(w.seed[r], draws.MEMBERSHIP, t)
+    voters = 0
+    yes = 0
+    for v in range(len(s.code)):
+        if blocs.in_good_standing(w, r, b, v):
+            voters += 1
+            match = alignment_match(w.alignment[r, v], w.alignment[r, i])
+            if draws.uniform(key, vote_slot(s.bloc_code[b], s.code[i], s.code[v])) < vote_probability(match, p):
+                yes += 1
+    if voters == 0:  # nobody in good standing to decide
+        admitted = False
+    elif s.unanimity[b]:
+        admitted = yes == voters
+    else:
+        admitted = 2 * yes > voters
+    if admitted:
+        w.members[r, b, i] = True
+        w.former[r, b, i] = False
+        w.commitment[r, b, i] = target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p)
+    records.add(w, r, month, records.ACCESSION, records.ADMITTED if admitted else records.REFUSED, state=i, bloc=b,
+                x0=float(yes), x1=float(voters))  # fmt: skip
+    return admitted
+
+
+@kernel
+def applications(s, w, r, t, p):
+    """Non-members drawn to a bloc apply (Charter Art. 11): neighbours of a member whose commitment target
+    passes the accession threshold, each with a monthly chance."""
+    key = draws.stream_key(w.seed[r], draws.MEMBERSHIP, t)
+    for b in range(len(s.bloc_code)):
+        if blocs.dissolved(w, r, b) or not s.open_to_accession[b]:
+            continue
+        for i in range(len(s.code)):
+            if draws.uniform(key, s.bloc_code[b] * N_COUNTRIES + s.code[i]) >= p.accession_rate:
+                continue
+            if w.members[r, b, i] or w.former[r, b, i]:
+                continue
+            next_to_member = False
+            for k in range(s.nb_start[i], s.nb_start[i + 1]):
+                if w.members[r, b, s.nb[k]]:
+                    next_to_member = True
+            if not next_to_member:
+                continue
+            if target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p) >= p.accession_threshold:
+                request_accession(s, w, r, t, i, b, p)
+
+
+# --- Phase 8 ----------------------------------------------------------------------------------------------------
+@kernel
+def update(s, w, r, t, p):
+    """Partners expelled or invited; commitments move; members give notice, leave, apply; blocs dissolve."""
+    month = s.start + t
+    partners.partnerships(s, w, r, t, p)
+    for b in range(len(s.bloc_code)):
+        if blocs.dissolved(w, r, b):
+            continue
+        shared = blocs.shared_threat(w, r, b) if s.mutual_defence[b] > 0.0 else 0.0
+        for i in range(len(s.code)):
+            if not w.members[r, b, i]:
+                continue
+            c = update_commitment(s, w, r, i, b, shared, month, p)
+            if w.notice_due[r, b, i] == NEVER and w.months_below[r, b, i] >= p.exit_patience:
+                give_notice(s, w, r, i, b, month, c)
+        for i in range(len(s.code)):
+            if w.members[r, b, i] and w.notice_due[r, b, i] != NEVER and w.notice_due[r, b, i] <= month:
+                leave(s, w, r, i, b, month, False)
+    applications(s, w, r, t, p)
+    for b in range(len(s.bloc_code)):
+        if not blocs.dissolved(w, r, b) and blocs.n_members(w, r, b) < 2:
+            w.dissolved_month[r, b] = month
+            for i in range(len(s.code)):
+                if w.members[r, b, i]:
+                    leave(s, w, r, i, b, month, True)
+            records.add(w, r, month, records.DISSOLUTION, records.NONE, bloc=b)

@@ -11,8 +11,12 @@ data in the scenario files.
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+
+import numpy as np
 
 ASSUMPTION = "modelling assumption"
 CALIBRATED = "modelling assumption, tuned so the baseline lands in calibration.md's bands (docs/calibration.md)"
@@ -305,6 +309,10 @@ REGISTRY: tuple[Parameter, ...] = (
        "Decay time tau of the coup trap.",
        "modelling assumption; with tau = 30 the trap has mostly faded after five years (Ulfelder ~2012)",
        group=_COUPS),
+    _p("coup_hazard_cap", 0.5, "per month", 0.05, 1.0,
+       "Upper bound on a regime's monthly hazard of a coup attempt, however weak it is.",
+       "modelling assumption: a monthly hazard above one half would mean a coup nearly every other month",
+       group=_COUPS),
     _p("civilian_hazard_factor", 0.3, "ratio", 0.0, 2.0,
        "Hazard of a civilian government relative to a junta with the same legitimacy and cohesion.",
        "modelling assumption; regimes that survive their first years become self-enforcing (Little 2017)",
@@ -395,33 +403,31 @@ REGISTRY: tuple[Parameter, ...] = (
 
 BY_NAME: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in REGISTRY})
 DEFAULTS: MappingProxyType[str, float] = MappingProxyType({p.name: p.default for p in REGISTRY})
+INDEX: MappingProxyType[str, int] = MappingProxyType({p.name: i for i, p in enumerate(REGISTRY)})
+
+# The values of every parameter as the compiled rules read them (``p.coup_base_hazard``): one float per name, in
+# registry order. The engine keeps one row of values per replication and builds this tuple from it each month.
+Params = namedtuple("Params", list(BY_NAME))
 
 
-class Parameters:
-    """The values of every registry parameter for one run, read by the rules as attributes.
+def values_row(overrides: Mapping[str, float] | None = None) -> np.ndarray:
+    """Every parameter's value as a float array in registry order: the defaults, then ``overrides`` (checked)."""
+    row = np.array([p.default for p in REGISTRY], dtype=np.float64)
+    for name, value in (overrides or {}).items():
+        row[INDEX[name]] = check_value(name, value)
+    return row
 
-    Built from the registry's defaults, then a scenario's overrides, then the caller's. Unknown names and
-    values outside a parameter's range raise :class:`ValueError` naming what is allowed.
-    """
 
-    __slots__ = tuple(BY_NAME)
+def parameters(overrides: Mapping[str, float] | None = None) -> Params:
+    """Every parameter's value as a :data:`Params` tuple: the defaults, then ``overrides`` (names and ranges
+    checked, :class:`ValueError` naming what is allowed). Rules read it as ``p.coup_base_hazard``."""
+    return Params(*values_row(overrides).tolist())
 
-    def __init__(self, overrides: dict[str, float] | None = None) -> None:
-        for name, value in DEFAULTS.items():
-            object.__setattr__(self, name, int(value) if BY_NAME[name].integer else value)
-        for name, value in (overrides or {}).items():
-            self.set(name, value)
 
-    def set(self, name: str, value: float) -> None:
-        """Change one parameter, checking its name and range."""
-        object.__setattr__(self, name, check_value(name, value))
-
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError("Parameters are read-only; use .set(name, value)")
-
-    def as_dict(self) -> dict[str, float]:
-        """Every parameter's current value, in registry order."""
-        return {name: getattr(self, name) for name in BY_NAME}
+def as_dict(values: Params | np.ndarray) -> dict[str, float | int]:
+    """Parameter values by name, in registry order, whole numbers as ``int``."""
+    row = values if isinstance(values, Params) else values.tolist()
+    return {p.name: int(v) if p.integer else float(v) for p, v in zip(REGISTRY, row, strict=True)}
 
 
 # Combinations of values that make no sense together, each with the reason. The classroom app refuses them;

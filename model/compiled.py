@@ -1,0 +1,128 @@
+"""Compiling the rules: the ``@kernel`` decorator, and how compiled code sees the world.
+
+Every rule and phase of the month is plain Python written in the subset that numba compiles (numbers, numpy
+arrays, loops, ``if``). ``@kernel`` compiles it to machine code on first use and caches the result on disk, so
+that later processes load it in milliseconds instead of compiling again.
+
+Numba's own cache notices when a function's file changes, but not when a function it calls changes in another
+file (numba issue #6845). So the cache lives in a folder named after a digest of the model's compiled source
+files: any edit of a rule, anywhere, starts a fresh cache (compiling takes about a minute) and nothing stale
+is ever loaded. The folder is
+``$LIPTAKO_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/liptako`` (``~/.cache/liptako``), else a temporary folder.
+
+The world and the scenario's fixed data travel to compiled code as NamedTuples of numpy arrays (cheap to
+build, pickle, slice and read from Python). Inside, :func:`as_struct` turns such a tuple into a numba
+*structref*, a mutable record passed by reference: numba compiles functions that take a structref in a
+fraction of the time it needs for a tuple of a hundred arrays, and attribute access (``w.territory[r, i]``)
+reads the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import numba
+from numba import types
+from numba.experimental import structref
+from numba.extending import overload
+
+from .parameters import REGISTRY, Params
+
+_HERE = Path(__file__).resolve().parent
+_BAKED_IN = {"parameters.py", "world.py"}  # the parameters' order and the world's sentinels, read as constants
+
+
+def _cache_dir() -> str:
+    """The cache folder for this exact version of the model's sources (see the module docstring)."""
+    digest = hashlib.sha256(numba.__version__.encode())
+    for path in sorted(_HERE.glob("*.py")):
+        source = path.read_bytes()
+        if path.name in _BAKED_IN or b"kernel" in source:  # compiled code, or what compiled code bakes in
+            digest.update(path.name.encode())
+            digest.update(source)
+    base = os.environ.get("LIPTAKO_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "liptako"
+    )
+    folder = Path(base) / f"numba-{digest.hexdigest()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:  # a read-only home: a private temporary folder still saves compiling twice in a process
+        folder = Path(tempfile.gettempdir()) / f"liptako-numba-{digest.hexdigest()[:16]}"
+        folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+CACHE_DIR = _cache_dir()
+numba.config.CACHE_DIR = CACHE_DIR  # read by numba when a function is decorated: set it before any @kernel
+
+
+def kernel(function=None, *, inline: bool = False):
+    """Compile a rule or a phase with numba (no Python objects inside), caching the machine code on disk.
+
+    ``@kernel(inline=True)`` marks a small helper that numba copies into each caller (no call, no reference
+    counting of the world on the way in and out). The Python function stays available as
+    ``function.py_func``.
+    """
+    options = {"cache": True, "error_model": "numpy", "nogil": True}
+    if inline:
+        options["inline"] = "always"
+    if function is None:
+        return numba.njit(**options)
+    return numba.njit(**options)(function)
+
+
+# --- Tuples of arrays inside compiled code --------------------------------------------------------------------
+@structref.register
+class Struct(types.StructRef):
+    """The numba type of a record built by :func:`as_struct` from a NamedTuple of arrays."""
+
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+def as_struct(tup):
+    """Inside compiled code: a mutable record with the same fields (the same arrays, not copies) as ``tup``."""
+    raise NotImplementedError("as_struct is only available inside compiled code")
+
+
+@overload(as_struct)
+def _as_struct(tup):
+    if not isinstance(tup, types.BaseNamedTuple):
+        return None
+    names = tuple(tup.fields)
+    struct_type = Struct(list(zip(names, tup.types, strict=True)))
+    body = "".join(f"    st.{name} = tup.{name}\n" for name in names)
+    namespace = {"new": structref.new, "struct_type": struct_type}
+    exec(f"def impl(tup):\n    st = new(struct_type)\n{body}    return st\n", namespace)  # noqa: S102
+    return namespace["impl"]
+
+
+# --- Parameters inside compiled code ----------------------------------------------------------------------------
+N_PARAMS = len(REGISTRY)
+PARAMS_STRUCT = Struct([(name, types.float64) for name in Params._fields])
+
+
+def params_record(row):
+    """Inside compiled code: a record with one float field per registry parameter, from a row of values."""
+    raise NotImplementedError("params_record is only available inside compiled code")
+
+
+@overload(params_record)
+def _params_record(row):
+    body = "".join(f"    st.{name} = row[{k}]\n" for k, name in enumerate(Params._fields))
+    namespace = {"new": structref.new, "struct_type": PARAMS_STRUCT}
+    exec(f"def impl(row):\n    st = new(struct_type)\n{body}    return st\n", namespace)  # noqa: S102
+    return namespace["impl"]
+
+
+@kernel
+def params_of(w, r):
+    """Replication r's parameter values as a record the rules read as ``p.coup_base_hazard`` (a
+    :data:`~liptako.model.parameters.Params` tuple serves the same rules from Python)."""
+    return params_record(w.params[r])
