@@ -51,6 +51,12 @@ class Regime(mesa.Agent):
         """Leaning non-Western (alignment above zero)."""
         return self.alignment > 0.0
 
+    def success_probability(self) -> float:
+        """Probability that a coup attempt against this regime succeeds now (``coups.coup_success_probability``)."""
+        from liptako.model.coups import coup_success_probability
+
+        return float(coup_success_probability(self.legitimacy, self.cohesion, self.protection, self.model.p))
+
     @property
     def commitment(self) -> dict[str, float]:
         """Commitment (0-1) to each bloc it holds one for."""

@@ -110,8 +110,13 @@ class Batch:
             founders=sorted(spec.blocs[spec.scenario.focal_bloc].members),
             parameters=self.parameters(i),
             summary={key: _scalar(values[i]) for key, values in sim.outcomes.items()},
-            timeseries=tables.monthly(names, spec.start, sim.state_series[i : i + 1], sim.funding_series[i : i + 1],
-                                      sim.member_series[i : i + 1]),  # fmt: skip
+            timeseries=tables.monthly(
+                names,
+                spec.start,
+                sim.state_series[i : i + 1],
+                sim.funding_series[i : i + 1],
+                sim.member_series[i : i + 1],
+            ),
             events=story.frame(names, sim.records.take(sim.records.rep == i), with_rep=False),
             state_names=dict(zip(names.states, names.state_names, strict=True)),
         )

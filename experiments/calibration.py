@@ -15,8 +15,6 @@ import argparse
 
 import numpy as np
 
-from liptako.model import LiptakoModel
-
 TARGETS = {
     "coup_attempt_rate": (
         "Coup attempts per junta-year",
@@ -53,46 +51,24 @@ TARGETS = {
 }
 
 
-def measure(runs: int, months: int) -> dict[str, tuple[float, float]]:
-    """Pooled rates (attempts over junta-years, successes over attempts, honours over answers) and means."""
-    tallies = dict.fromkeys(
-        (
-            "attempts",
-            "all_attempts",
-            "state_months",
-            "junta_months",
-            "successes",
-            "answers",
-            "honoured",
-            "focal_answers",
-            "focal_honoured",
-        ),
-        0.0,
-    )
-    deaths, displaced, bfa = [], [], []
-    for seed in range(runs):
-        model = LiptakoModel("baseline", rng=seed, months=months)
-        model.run()
-        tallies["attempts"] += model.junta_attempts
-        tallies["junta_months"] += model.junta_months
-        tallies["successes"] += sum(s.coup_successes for s in model.states)
-        tallies["all_attempts"] += sum(s.coup_attempts for s in model.states)
-        tallies["state_months"] += len(model.states) * model.steps
-        tallies["answers"] += model.responses
-        tallies["honoured"] += model.responses_honoured
-        tallies["focal_answers"] += model.focal_responses
-        tallies["focal_honoured"] += model.focal_honoured
-        frame = model.timeseries()
-        first = frame.iloc[:12]
-        deaths.append(sum(first[f"deaths.{iso}"].sum() for iso in ("MLI", "BFA", "NER")))
-        displaced.append(sum(frame[f"displaced.{iso}"].iloc[0] for iso in ("MLI", "BFA", "NER")))
-        bfa.append(frame["territory.BFA"].iloc[0])
+def measure(runs: int, months: int) -> dict[str, float]:
+    """Pooled rates (attempts over junta-years, successes over attempts, honours over answers) and means, over
+    ``runs`` replications of the baseline (root seed 1)."""
+    import liptako
+
+    batch = liptako.replicate("baseline", runs, seed=1, months=months)
+    s = batch.summary
+    founders = ("MLI", "BFA", "NER")
+    deaths = batch.array("deaths")[:, :12, [batch.states.index(i) for i in founders]].sum(axis=(1, 2))
+    displaced = batch.array("displaced")[:, 0, [batch.states.index(i) for i in founders]].sum(axis=1)
+    bfa = batch.array("territory")[:, 0, batch.states.index("BFA")]
+    state_months = len(batch.states) * months * runs
     return {
-        "coup_attempt_rate": tallies["attempts"] / tallies["junta_months"] * 12,
-        "coup_rate_all": tallies["all_attempts"] / tallies["state_months"] * 12,
-        "coup_success_share": tallies["successes"] / max(1.0, tallies["all_attempts"]),
-        "honour_rate": tallies["honoured"] / max(1.0, tallies["answers"]),
-        "honour_rate_focal": tallies["focal_honoured"] / max(1.0, tallies["focal_answers"]),
+        "coup_attempt_rate": s["junta_attempts"].sum() / s["junta_months"].sum() * 12,
+        "coup_rate_all": s["coup_attempts"].sum() / state_months * 12,
+        "coup_success_share": s["coup_successes"].sum() / max(1.0, s["coup_attempts"].sum()),
+        "honour_rate": s["responses_honoured"].sum() / max(1.0, s["responses"].sum()),
+        "honour_rate_focal": s["focal_responses_honoured"].sum() / max(1.0, s["focal_responses"].sum()),
         "deaths_year1": float(np.mean(deaths)),
         "displaced_start": float(np.mean(displaced)),
         "bfa_territory_start": float(np.mean(bfa)),
@@ -119,7 +95,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=120)
     args = parser.parse_args()
     values = measure(args.runs, args.months)
-    print(f"baseline, {args.runs} runs of {args.months} months (seeds 0..{args.runs - 1})\n")
+    print(f"baseline, {args.runs} replications of {args.months} months (root seed 1)\n")
     print(table(values))
 
 

@@ -75,5 +75,3 @@ def points(e: Experiment) -> pd.DataFrame:
         frame = pd.DataFrame({v.parameter: map_coordinate(v, unit[:, j]) for j, v in enumerate(e.vary)})
     frame.insert(0, "point_id", np.arange(len(frame), dtype=np.int64))
     return frame
-
-

@@ -8,28 +8,36 @@ files are written under a temporary name and renamed, like the results store's.
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from liptako.model.outputs import LABELS, SWEEP_LABELS
+from liptako.model.outputs import SWEEP_LABELS
 
 from . import analysis as an
+from .figstyle import (
+    FORMATS,
+    LABEL,
+    PANEL,
+    SMALL,
+    TINY,
+    TITLE,
+    colour,
+    image,
+    label,
+    month_ticks,
+    panel_grid,
+    tidy,
+    unit_of,
+)
 from .store import atomic_write_bytes
 
-PNG = {"format": "png", "dpi": 110, "metadata": {"Software": None}}
-SVG = {"format": "svg", "metadata": {"Date": None}}
-# SVG element ids are salted with a random uuid unless a salt is set: fix it for reproducible files.
-SVG_RC = {"svg.hashsalt": "liptako", "svg.fonttype": "path"}
-COLOURS = ("#1f4e9c", "#c0392b", "#27ae60", "#e67e22", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50")
 TOP = 15  # bar charts show at most this many parameters (a screening may vary a hundred)
 
 
@@ -41,48 +49,16 @@ def _top(table: pd.DataFrame, column: str, n: int) -> pd.DataFrame:
     return out
 
 
-def colour(i: int) -> str:
-    return COLOURS[i % len(COLOURS)]
-
-
 def save(fig: Figure, stem: str | Path) -> list[Path]:
     """Save ``fig`` as ``stem.png`` and ``stem.svg`` (reproducible bytes, atomic writes); returns both paths."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
-    for options in (PNG, SVG):
-        buffer = io.BytesIO()
-        with matplotlib.rc_context(SVG_RC):
-            fig.savefig(buffer, **options)
-        path = stem.with_suffix(f".{options['format']}")
-        atomic_write_bytes(path, buffer.getvalue())
+    for fmt in FORMATS:
+        path = stem.with_suffix(f".{fmt}")
+        atomic_write_bytes(path, image(fig, fmt))
         paths.append(path)
     return paths
-
-
-def _series_label(name: str) -> str:
-    out = SWEEP_LABELS.get(name)
-    return f"{out.label} ({out.unit})" if out else name
-
-
-def _month_ticks(ax, dates: Sequence[str]) -> None:
-    """Label the month axis with dates: at most eight ticks, on quarters, half years or whole years."""
-    n = len(dates)
-    step = next((s for s in (1, 3, 6, 12, 24, 36, 60) if n / s <= 8), 12 * math.ceil(n / 96))
-    idx = list(range(0, n, step))
-    ax.set_xticks(idx, [dates[i] for i in idx], rotation=30, ha="right", fontsize=7)
-    ax.set_xlim(0, max(n - 1, 1))
-
-
-def _panels(n: int, ncols: int, width: float, height: float) -> tuple[Figure, list]:
-    """A figure with ``n`` panels in rows of at most ``ncols`` (two by two for four); unused cells are hidden."""
-    ncols = 2 if n == 4 else max(1, min(ncols, n))
-    nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel().tolist()
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    return fig, axes[:n]
 
 
 # --- monthly series -----------------------------------------------------------------------------------------
@@ -104,7 +80,7 @@ def fan_chart(
     scenarios = list(scenarios or dict.fromkeys(runs["scenario"]))
     data = series.merge(runs[["run_id", "scenario"]], on="run_id")
     dates = data.drop_duplicates("month").sort_values("month")["date"].tolist()
-    fig, axes = _panels(len(variables), 2, 5.2, 2.7)
+    fig, axes = panel_grid(len(variables), 2, 5.2, 2.7)
     for ax, variable in zip(axes, variables, strict=True):
         for i, name in enumerate(scenarios):
             # runs x months, so the quantiles are one vectorised call per scenario
@@ -115,13 +91,12 @@ def fan_chart(
             for (lo, hi), alpha in zip(((0, 4), (1, 3)), (0.12, 0.25), strict=True):
                 ax.fill_between(x, quantiles[lo], quantiles[hi], color=colour(i), alpha=alpha, lw=0)
             ax.plot(x, quantiles[2], color=colour(i), lw=1.6, label=name)
-        ax.set_title(_series_label(variable), fontsize=9)
-        ax.tick_params(labelsize=7)
-        ax.grid(alpha=0.3)
-        _month_ticks(ax, dates)
+        ax.set_title(label(variable, outputs=SWEEP_LABELS), fontsize=PANEL)
+        tidy(ax)
+        month_ticks(ax, dates)
     if len(scenarios) > 1:
-        axes[0].legend(fontsize=7, loc="best")
-    fig.suptitle(title or "Monthly outcomes: median, 50% and 90% of runs", fontsize=10)
+        axes[0].legend(fontsize=SMALL, loc="best")
+    fig.suptitle(title or "Monthly outcomes: median, 50% and 90% of runs", fontsize=TITLE)
     return save(fig, stem)
 
 
@@ -136,7 +111,7 @@ def survival_chart(
 
     ``panels`` maps a panel title to the curves of :func:`~liptako.experiments.analysis.survival`.
     """
-    fig, axes = _panels(len(panels), 2, 5.0, 3.4)
+    fig, axes = panel_grid(len(panels), 2, 5.0, 3.4)
     for ax, (name, curves) in zip(axes, panels.items(), strict=True):
         for i, (group, curve) in enumerate(curves.items()):
             x = curve["months"].to_numpy()
@@ -151,13 +126,12 @@ def survival_chart(
             )
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlim(left=0)
-        ax.set_xlabel("months", fontsize=8)
-        ax.set_ylabel("share of runs", fontsize=8)
-        ax.set_title(name, fontsize=9)
-        ax.tick_params(labelsize=7)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="lower left")
-    fig.suptitle(title or "Kaplan–Meier estimates with 95% confidence bands", fontsize=10)
+        ax.set_xlabel("months", fontsize=LABEL)
+        ax.set_ylabel("share of runs", fontsize=LABEL)
+        ax.set_title(name, fontsize=PANEL)
+        tidy(ax)
+        ax.legend(fontsize=SMALL, loc="lower left")
+    fig.suptitle(title or "Kaplan–Meier estimates with 95% confidence bands", fontsize=TITLE)
     return save(fig, stem)
 
 
@@ -167,7 +141,7 @@ def difference_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, ti
 
     ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.compare_scenarios` tables.
     """
-    fig, axes = _panels(len(tables), 3, 3.6, 0.6 + 0.45 * max(len(t) for t in tables.values()))
+    fig, axes = panel_grid(len(tables), 3, 3.6, 0.6 + 0.45 * max(len(t) for t in tables.values()))
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
         rows = table.iloc[1:]  # the first row is the baseline itself
         y = np.arange(len(rows))[::-1]
@@ -175,13 +149,12 @@ def difference_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, ti
         err = np.vstack([d - rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float) - d])
         ax.errorbar(d, y, xerr=np.nan_to_num(err), fmt="o", color=colour(0), capsize=3, ms=4)
         ax.axvline(0, color="0.4", lw=0.8, ls="--")
-        ax.set_yticks(y, rows["scenario"].tolist(), fontsize=7)
+        ax.set_yticks(y, rows["scenario"].tolist(), fontsize=SMALL)
         ax.set_ylim(-0.7, len(rows) - 0.3)
-        ax.set_title(an.label(outcome, unit=False), fontsize=8)
-        ax.set_xlabel(f"difference from {table['scenario'].iloc[0]}", fontsize=7)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.grid(alpha=0.3, axis="x")
-    fig.suptitle(title or "Paired differences from the baseline scenario (95% bootstrap intervals)", fontsize=10)
+        ax.set_title(label(outcome, unit=False), fontsize=LABEL)
+        ax.set_xlabel(f"difference from {table['scenario'].iloc[0]}", fontsize=SMALL)
+        tidy(ax, "x")
+    fig.suptitle(title or "Paired differences from the baseline scenario (95% bootstrap intervals)", fontsize=TITLE)
     return save(fig, stem)
 
 
@@ -196,16 +169,16 @@ def heatmap(runs: pd.DataFrame, outcome: str, x: str, y: str, stem: str | Path, 
     finite = values[np.isfinite(values)]
     middle = (finite.min() + finite.max()) / 2 if len(finite) else 0.0
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, an.format_value(v), ha="center", va="center", fontsize=7,
+        ax.text(j, i, an.format_value(v), ha="center", va="center", fontsize=SMALL,
                 color="white" if np.isfinite(v) and v < middle else "black")  # fmt: skip
-    ax.set_xticks(range(values.shape[1]), [f"{c:g}" for c in table.columns], fontsize=7)
-    ax.set_yticks(range(values.shape[0]), [f"{c:g}" for c in table.index], fontsize=7)
-    ax.set_xlabel(x, fontsize=8)
-    ax.set_ylabel(y, fontsize=8)
+    ax.set_xticks(range(values.shape[1]), [f"{c:g}" for c in table.columns], fontsize=SMALL)
+    ax.set_yticks(range(values.shape[0]), [f"{c:g}" for c in table.index], fontsize=SMALL)
+    ax.set_xlabel(x, fontsize=LABEL)
+    ax.set_ylabel(y, fontsize=LABEL)
     bar = fig.colorbar(image, ax=ax)
-    bar.set_label(an.label(outcome), fontsize=8)
-    bar.ax.tick_params(labelsize=7)
-    ax.set_title(title or f"Mean {an.label(outcome, unit=False).lower()} per grid cell", fontsize=9)
+    bar.set_label(label(outcome), fontsize=LABEL)
+    bar.ax.tick_params(labelsize=SMALL)
+    ax.set_title(title or f"Mean {label(outcome, unit=False).lower()} per grid cell", fontsize=PANEL)
     return save(fig, stem)
 
 
@@ -217,22 +190,21 @@ def sobol_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: 
     """
     tables = {o: _top(t, "ST", top) for o, t in tables.items()}
     n_params = max(len(t) for t in tables.values())
-    fig, axes = _panels(len(tables), 3, 4.2, 0.9 + 0.42 * n_params)
+    fig, axes = panel_grid(len(tables), 3, 4.2, 0.9 + 0.42 * n_params)
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
         y = np.arange(len(table))[::-1]
         h = 0.38
         bars = {"error_kw": {"lw": 0.8, "capsize": 2}}
         ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color=colour(0), label="first order S1", **bars)
         ax.barh(y - h / 2, table["ST"], h, xerr=table["ST_conf"], color=colour(3), label="total ST", **bars)
-        ax.set_yticks(y, table["parameter"].tolist(), fontsize=7)  # each panel ranks its own
+        ax.set_yticks(y, table["parameter"].tolist(), fontsize=SMALL)  # each panel ranks its own
         ax.axvline(0, color="0.3", lw=0.6)
         ax.set_xlim(min(-0.05, float(np.nanmin((table["S1"] - table["S1_conf"]).to_numpy(), initial=0))),
                     max(1.05, float(np.nanmax((table["ST"] + table["ST_conf"]).to_numpy(), initial=0))))  # fmt: skip
-        ax.set_title(an.label(outcome, unit=False), fontsize=8)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.grid(alpha=0.3, axis="x")
-    axes[0].legend(fontsize=7, loc="lower right")
-    fig.suptitle(title or "Sobol indices: share of the outcome's variance (95% intervals)", fontsize=10)
+        ax.set_title(label(outcome, unit=False), fontsize=LABEL)
+        tidy(ax, "x")
+    axes[0].legend(fontsize=SMALL, loc="lower right")
+    fig.suptitle(title or "Sobol indices: share of the outcome's variance (95% intervals)", fontsize=TITLE)
     return save(fig, stem)
 
 
@@ -241,7 +213,7 @@ def morris_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title:
     effects: nonlinearity or interactions). Points right are influential; points above the diagonal act
     mostly through interactions. Every parameter is drawn (grey); the ``top`` by mu* are named and get the
     interval of their mu* (naming a hundred would hide them all)."""
-    fig, axes = _panels(len(tables), 3, 3.8, 3.4)
+    fig, axes = panel_grid(len(tables), 3, 3.8, 3.4)
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
         mu, sigma = table["mu_star"].to_numpy(dtype=float), table["sigma"].to_numpy(dtype=float)
         ax.scatter(mu, sigma, s=10, color="0.6", zorder=2)
@@ -249,17 +221,16 @@ def morris_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title:
         ax.errorbar(best["mu_star"], best["sigma"], xerr=best["mu_star_conf"], fmt="o", color=colour(0), ms=4,
                     capsize=2, lw=0.8, zorder=3)  # fmt: skip
         for name, a, b in zip(best["parameter"], best["mu_star"], best["sigma"], strict=True):
-            ax.annotate(name, (a, b), fontsize=6, xytext=(3, 3), textcoords="offset points")
+            ax.annotate(name, (a, b), fontsize=TINY, xytext=(3, 3), textcoords="offset points")
         edge = float(np.nanmax(np.r_[mu, sigma, 0])) * 1.15 or 1.0
         ax.plot([0, edge], [0, edge], color="0.5", lw=0.7, ls="--")  # sigma = mu*
         ax.set_xlim(0, edge)
         ax.set_ylim(0, edge)
-        ax.set_xlabel("mu* (per full range)", fontsize=7)
-        ax.set_ylabel("sigma", fontsize=7)
-        ax.set_title(an.label(outcome), fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.grid(alpha=0.3)
-    fig.suptitle(title or "Morris elementary effects", fontsize=10)
+        ax.set_xlabel("mu* (per full range)", fontsize=SMALL)
+        ax.set_ylabel("sigma", fontsize=SMALL)
+        ax.set_title(label(outcome), fontsize=LABEL)
+        tidy(ax)
+    fig.suptitle(title or "Morris elementary effects", fontsize=TITLE)
     return save(fig, stem)
 
 
@@ -273,23 +244,21 @@ def tornado_chart(
     """
     tables = {o: _top(t, "swing", top) for o, t in tables.items()}
     n_params = max(len(t) for t in tables.values())
-    fig, axes = _panels(len(tables), 3, 4.0, max(2.4, 1.2 + 0.38 * n_params))
+    fig, axes = panel_grid(len(tables), 3, 4.0, max(2.4, 1.2 + 0.38 * n_params))
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
         y = np.arange(len(table))[::-1]
         ax.barh(y, table["low_effect"], 0.6, color=colour(0), label="low end")
         ax.barh(y, table["high_effect"], 0.6, color=colour(1), alpha=0.75, label="high end")
         ax.axvline(0, color="0.2", lw=0.8)
-        ax.set_yticks(y, table["parameter"].tolist(), fontsize=7)
+        ax.set_yticks(y, table["parameter"].tolist(), fontsize=SMALL)
         ax.set_ylim(-0.7, len(table) - 0.3)
         ax.xaxis.set_major_locator(MaxNLocator(5))
         overall = table.attrs.get("overall_mean", math.nan)
-        unit = LABELS[outcome].unit if outcome in LABELS else ""
-        ax.set_xlabel(f"change from the mean, {an.format_value(overall)} ({unit})", fontsize=7)
-        ax.set_title(an.label(outcome, unit=False), fontsize=8)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.grid(alpha=0.3, axis="x")
-    axes[0].legend(fontsize=7, loc="best")
-    fig.suptitle(title or "One-at-a-time effects: each parameter's low and high end", fontsize=10)
+        ax.set_xlabel(f"change from the mean, {an.format_value(overall)} ({unit_of(outcome)})", fontsize=SMALL)
+        ax.set_title(label(outcome, unit=False), fontsize=LABEL)
+        tidy(ax, "x")
+    axes[0].legend(fontsize=SMALL, loc="best")
+    fig.suptitle(title or "One-at-a-time effects: each parameter's low and high end", fontsize=TITLE)
     return save(fig, stem)
 
 
@@ -359,43 +328,28 @@ def figures(
         )
         draw("survival", "Survival of the alliance", caption, survival_chart(panels, out / "survival"))
 
-    # Panels only for outcomes that vary: a flat panel (e.g. survival when nothing dissolves) says nothing.
-    compare = {o: tables[f"compare_{o}"] for o in outcomes if f"compare_{o}" in tables}
-    compare = {o: t for o, t in compare.items() if _varies(t.iloc[1:], "difference") or t["sd"].gt(0).any()}
-    if compare:
-        caption = (
-            f"Paired differences from {scenarios[0]} (same seeds, run by run): means with 95% bootstrap intervals."
-        )
-        draw("differences", "Differences between scenarios", caption, difference_chart(compare, out / "differences"))
-
-    sobol = {o: tables[f"sobol_{o}"] for o in outcomes if f"sobol_{o}" in tables}
-    sobol = {o: t for o, t in sobol.items() if t["ST"].notna().any()}
-    if sobol:
-        caption = (
-            "Sobol indices of each outcome (its mean over replications at each point): first order S1 (the "
-            "parameter alone) and total ST (with its interactions), with 95% intervals; base sample "
-            f"N = {res.manifest['experiment']['samples']}."
-        )
-        draw("sobol", "Sobol indices", caption, sobol_chart(sobol, out / "sobol"))
-
-    morris = {o: tables[f"morris_{o}"] for o in outcomes if f"morris_{o}" in tables}
-    morris = {o: t for o, t in morris.items() if t["mu_star"].notna().any()}
-    if morris:
-        caption = (
-            "Morris screening: mu* (mean absolute change of the outcome for a step across a parameter's full "
-            "range) against sigma (how much that change depends on the other parameters); dashed: sigma = mu*. "
-            "The most influential parameters are named, with 95% intervals of mu*."
-        )
-        draw("morris", "Morris screening", caption, morris_chart(morris, out / "morris"))
-
-    effects = {o: tables[f"effects_{o}"] for o in outcomes if f"effects_{o}" in tables}
-    effects = {o: t for o, t in effects.items() if len(t) and _varies(t, "swing")}
-    if effects:
-        caption = (
-            "One-at-a-time effects: the mean outcome over the runs at each parameter's lowest and highest value "
-            "(or decile), minus the mean over all runs."
-        )
-        draw("tornado", "One-at-a-time effects", caption, tornado_chart(effects, out / "tornado"))
+    # One panel per outcome, for the outcomes whose table (``tables["<kind>_<outcome>"]``) says something: a
+    # flat panel (e.g. survival when nothing dissolves) says nothing.
+    per_outcome: list[tuple[str, str, str, Callable[[pd.DataFrame], bool], Callable[..., list[Path]], str]] = [
+        ("differences", "Differences between scenarios", "compare",
+         lambda t: _varies(t.iloc[1:], "difference") or t["sd"].gt(0).any(), difference_chart,
+         f"Paired differences from {scenarios[0]} (same seeds, run by run): means with 95% bootstrap intervals."),
+        ("sobol", "Sobol indices", "sobol", lambda t: t["ST"].notna().any(), sobol_chart,
+         "Sobol indices of each outcome (its mean over replications at each point): first order S1 (the "
+         "parameter alone) and total ST (with its interactions), with 95% intervals; base sample "
+         f"N = {res.manifest['experiment']['samples']}."),
+        ("morris", "Morris screening", "morris", lambda t: t["mu_star"].notna().any(), morris_chart,
+         "Morris screening: mu* (mean absolute change of the outcome for a step across a parameter's full "
+         "range) against sigma (how much that change depends on the other parameters); dashed: sigma = mu*. "
+         "The most influential parameters are named, with 95% intervals of mu*."),
+        ("tornado", "One-at-a-time effects", "effects", lambda t: len(t) > 0 and _varies(t, "swing"), tornado_chart,
+         "One-at-a-time effects: the mean outcome over the runs at each parameter's lowest and highest value "
+         "(or decile), minus the mean over all runs."),
+    ]  # fmt: skip
+    for name, title, kind, informative, chart, caption in per_outcome:
+        found = {o: tables[f"{kind}_{o}"] for o in outcomes if f"{kind}_{o}" in tables}
+        if found := {o: t for o, t in found.items() if informative(t)}:
+            draw(name, title, caption, chart(found, out / name))
 
     params = an.varied(res)
     if design == "grid" and len(params) == 2:
@@ -403,7 +357,7 @@ def figures(
             cells = an.grid_means(runs, o, params[0], params[1]).to_numpy(dtype=float)
             if not (np.isfinite(cells).any() and np.nanmax(cells) > np.nanmin(cells)):
                 continue  # a flat map says nothing
-            what = an.label(o, unit=False)
+            what = label(o, unit=False)
             caption = f"Mean {what.lower()} in each cell of the {params[0]} x {params[1]} grid."
             draw(
                 f"grid_{o}", f"{what} over the grid", caption, heatmap(runs, o, params[0], params[1], out / f"grid_{o}")

@@ -189,9 +189,10 @@ def write_results(
     """Write a run's files into ``out`` atomically; returns the paths written.
 
     Files: ``timeseries.csv`` and ``timeseries.parquet`` (monthly series), ``summary.json``, ``events.txt``
-    (the story) and ``events.parquet`` (the typed event records), PNG plots, and ``manifest.json`` (time, version, command: what may differ between
-    identical runs). Every file but the manifest is byte-identical for the same seed. Each file is written
-    to a temporary folder beside ``out`` and moved into place only when all are ready.
+    (the story) and ``events.parquet`` (the typed event records), PNG plots, and ``manifest.json`` (time,
+    version, command: what may differ between identical runs). Every file but the manifest is byte-identical
+    for the same seed. Each file is written to a temporary folder beside ``out`` and moved into place only
+    when all are ready.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

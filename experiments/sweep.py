@@ -66,9 +66,14 @@ def run_chunk(chunk: Chunk) -> tuple[int, pd.DataFrame, pd.DataFrame]:
         varied = pd.DataFrame([t.overrides for t in tasks], index=ids.index)
         rows.append(pd.concat([ids, varied, pd.DataFrame(sim.outcomes)], axis=1))
         T = sim.months
-        frame = pd.DataFrame({"run_id": np.repeat(np.array([t.run_id for t in tasks], dtype=np.int64), T),
-                              "month": np.tile(np.arange(T), len(tasks)),
-                              "date": np.tile(np.array(dates(scenario.start, T), dtype=object), len(tasks))})  # fmt: skip
+        run_ids = np.array([t.run_id for t in tasks], dtype=np.int64)
+        frame = pd.DataFrame(
+            {
+                "run_id": np.repeat(run_ids, T),
+                "month": np.tile(np.arange(T), len(tasks)),
+                "date": np.tile(np.asarray(dates(scenario.start, T), dtype=object), len(tasks)),
+            }
+        )
         for name, values in sim.sweep_series.items():
             frame[name] = values.reshape(-1)
         series.append(frame)

@@ -19,9 +19,10 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from liptako.experiments.figstyle import SOURCE_COLOURS
 from liptako.experiments.maps import StateView, draw_map
-from liptako.experiments.plots import SOURCE_COLOURS
-from liptako.model import InputError, LiptakoModel
+from liptako.model.errors import InputError
+from liptako.model.model import LiptakoModel
 from liptako.model.parameters import BY_NAME, CONSTRAINTS, DEFAULTS, check_consistency
 from liptako.model.scenario import bundled_names, format_month
 
@@ -172,7 +173,7 @@ def Panels(model: LiptakoModel):
 def Story(model: LiptakoModel):
     """The event log so far, newest first, in plain sentences."""
     update_counter.get()
-    lines = model.log.lines()[::-1][:60]
+    lines = model.story[::-1][:60]
     with solara.Card("The story so far (newest first)"):
         if not lines:
             solara.Text("Nothing has happened yet: press Step.")

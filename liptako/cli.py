@@ -378,8 +378,11 @@ def describe(result) -> str:
     share = s["coup_success_share"]
     lines.append(
         f"  coups: {s['coup_attempts']} attempts, {s['coup_successes']} successful "
-        + (f"({s['coup_attempt_rate']:.2f} attempts per junta-year" if s["coup_attempt_rate"] == s["coup_attempt_rate"]
-           else "(no junta ruled")
+        + (
+            f"({s['coup_attempt_rate']:.2f} attempts per junta-year"
+            if s["coup_attempt_rate"] == s["coup_attempt_rate"]
+            else "(no junta ruled"
+        )
         + (f", {share:.0%} succeed" if share == share else "")
         + ")"
         + (f" — attempts/successes: {per_state}" if per_state else "")

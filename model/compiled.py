@@ -27,7 +27,7 @@ from pathlib import Path
 import numba
 from numba import types
 from numba.experimental import structref
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 
 from .parameters import REGISTRY, Params
 
@@ -40,7 +40,7 @@ def _cache_dir() -> str:
     digest = hashlib.sha256(numba.__version__.encode())
     for path in sorted(_HERE.glob("*.py")):
         source = path.read_bytes()
-        if path.name in _BAKED_IN or b"kernel" in source:  # compiled code, or what compiled code bakes in
+        if path.name in _BAKED_IN or b"from .compiled import" in source:  # compiled, or baked into compiled code
             digest.update(path.name.encode())
             digest.update(source)
     base = os.environ.get("LIPTAKO_CACHE_DIR") or os.path.join(
@@ -77,6 +77,12 @@ def kernel(function=None, *, inline: bool = False):
     return numba.njit(**options)(function)
 
 
+def rule(function):
+    """A rule: a small pure function of numbers (a hazard, a target, a weight). Called from Python it is plain
+    Python over numpy (arrays welcome, as the tests sweep inputs); compiled code copies it into its caller."""
+    return register_jitable(inline="always", error_model="numpy")(function)
+
+
 # --- Tuples of arrays inside compiled code --------------------------------------------------------------------
 @structref.register
 class Struct(types.StructRef):
@@ -99,7 +105,7 @@ def _as_struct(tup):
     struct_type = Struct(list(zip(names, tup.types, strict=True)))
     body = "".join(f"    st.{name} = tup.{name}\n" for name in names)
     namespace = {"new": structref.new, "struct_type": struct_type}
-    exec(f"def impl(tup):\n    st = new(struct_type)\n{body}    return st\n", namespace)  # noqa: S102
+    exec(f"def impl(tup):\n    st = new(struct_type)\n{body}    return st\n", namespace)
     return namespace["impl"]
 
 
@@ -117,7 +123,7 @@ def params_record(row):
 def _params_record(row):
     body = "".join(f"    st.{name} = row[{k}]\n" for k, name in enumerate(Params._fields))
     namespace = {"new": structref.new, "struct_type": PARAMS_STRUCT}
-    exec(f"def impl(row):\n    st = new(struct_type)\n{body}    return st\n", namespace)  # noqa: S102
+    exec(f"def impl(row):\n    st = new(struct_type)\n{body}    return st\n", namespace)
     return namespace["impl"]
 
 

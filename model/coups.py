@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import armies, blocs, draws, membership, partners, records
-from .compiled import kernel
+from .compiled import kernel, rule
 from .legitimacy import rally_round
 from .mathutil import clip, flag, logistic
 from .orientation import alignment_match
@@ -22,13 +22,13 @@ from .world import N_COUNTRIES, NEVER
 
 
 # --- Rules ------------------------------------------------------------------------------------------------------
-@kernel(inline=True)
+@rule
 def coup_trap(months_since_attempt, p):
     """Multiplier of the hazard t months after the last attempt: m just after, fading to 1."""
     return 1.0 + (p.coup_trap_multiplier - 1.0) * np.exp(-months_since_attempt / p.coup_trap_months)
 
 
-@kernel(inline=True)
+@rule
 def coup_hazard(legitimacy, cohesion, share_abroad, unpaid_share, trap, protection, civilian, contagion, p):
     """Monthly probability of a coup attempt against a regime (``civilian`` is 1 for civilian governments)."""
     z = (
@@ -42,7 +42,7 @@ def coup_hazard(legitimacy, cohesion, share_abroad, unpaid_share, trap, protecti
     return np.minimum(p.coup_hazard_cap, p.coup_base_hazard * kind * np.exp(z) * trap * (1.0 - protection))
 
 
-@kernel(inline=True)
+@rule
 def coup_success_probability(legitimacy, cohesion, protection, p):
     """Probability that an attempt succeeds: divided ranks and unpopular regimes fall, protected ones hold."""
     z = (
@@ -54,7 +54,7 @@ def coup_success_probability(legitimacy, cohesion, protection, p):
     return logistic(z)
 
 
-@kernel(inline=True)
+@rule
 def successor_alignment(old, territory, flip_draw, normal_draw, p):
     """A new junta's alignment: around the old one (or its mirror, after a counter-coup), shifted toward the
     sovereigntist end by the insecurity it seized power in."""
@@ -154,9 +154,7 @@ def install_junta(s, w, r, t, i, alignment, leader, slot, p):
         w.months_below[r, b, i] = 0
         w.commitment[r, b, i] = np.nan
         if w.members[r, b, i]:
-            w.commitment[r, b, i] = membership.target_outside(
-                s, w, r, i, b, blocs.threat(s, w, r, i, b), p
-            )
+            w.commitment[r, b, i] = membership.target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p)
     for k in range(len(s.partner_code)):  # a new regime may welcome back partners of its orientation
         if s.partner_alignment[k] * alignment > 0.0:
             w.expelled[r, k, i] = False
@@ -192,4 +190,3 @@ def resolve(s, w, r, t, p):
         if draws.uniform(key, 2 * s.code[i]) < w.coup_risk[r, i]:
             attempt(s, w, r, t, i, draws.uniform(key, 2 * s.code[i] + 1), -1, np.nan, -1, False,
                     succession_slot(s.code[i], -1), p)  # fmt: skip
-

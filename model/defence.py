@@ -13,14 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import armies, blocs, draws, partners, records
-from .compiled import kernel
+from .compiled import kernel, rule
 from .legitimacy import rally_round
 from .mathutil import decay, logistic
 from .world import N_BLOC_CODES, N_COUNTRIES
 
 
 # --- Rules ------------------------------------------------------------------------------------------------------
-@kernel(inline=True)
+@rule
 def honour_probability(commitment, own_territory, reciprocity, readiness, p):
     """Probability that one ally honours one call for help.
 
@@ -165,7 +165,9 @@ def answer_calls(s, w, r, t, p):
             records.add(w, r, month, records.ANSWER, records.HONOURED if troops > 0.0 else records.REFUSED,
                         state=j, other=i, bloc=b, x0=troops)  # fmt: skip
         if first < w.rec_n[r]:  # the call's record, completed now that the answers are known
-            w.rec_outcome[r, first] = (records.HONOURED if honoured else records.REFUSED) if answers else records.UNANSWERED
+            w.rec_outcome[r, first] = (
+                (records.HONOURED if honoured else records.REFUSED) if answers else records.UNANSWERED
+            )
             w.rec_x[r, first, 0] = answers
             w.rec_x[r, first, 1] = honoured
         w.calls_total[r] += 1

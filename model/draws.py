@@ -58,7 +58,7 @@ def stream_key(seed, stream, month):
 @kernel(inline=True)
 def uniform(key, slot):
     """The uniform number in [0, 1) at ``slot`` of the stream-month with this key (53 random bits)."""
-    return float(mix(key + (np.uint64(slot) + _ONE) * GAMMA) >> _S11) * _UNIT
+    return float(mix(np.uint64(key) + (np.uint64(slot) + _ONE) * GAMMA) >> _S11) * _UNIT
 
 
 @kernel(inline=True)

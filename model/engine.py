@@ -13,6 +13,7 @@ deployment or event-record slots.
 
 from __future__ import annotations
 
+import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -161,7 +162,7 @@ def _run(scenario, setup, names, seeds, params, views, threads, deployments=DEPL
 def _slices(n: int, threads: int) -> list[tuple[int, int]]:
     k = max(1, min(threads, n // 16 or 1))  # a thread for fewer than 16 replications is not worth starting
     edges = np.linspace(0, n, k + 1).astype(int)
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+    return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _merge(world: World, again: World, rows: np.ndarray) -> World:
@@ -199,4 +200,3 @@ def records_of(world: World, offset: int = 0) -> Records:
 
 def _no_records() -> Records:
     return Records(*(np.zeros(0, dtype=np.int64) for _ in range(10)), x=np.zeros((0, 4)))
-

@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import armies, blocs, partners
-from .compiled import kernel
+from .compiled import kernel, rule
 from .mathutil import flag, power
 from .orientation import alignment_match
 from .world import DOMESTIC
 
 
 # --- Rules ------------------------------------------------------------------------------------------------------
-@kernel(inline=True)
+@rule
 def allocation_weight(match, territory, brand, p):
     """A partner's weight for one recipient: aligned, needy and, for a bloc's brand, a member of it.
 
@@ -29,7 +29,7 @@ def allocation_weight(match, territory, brand, p):
     return power(match, p.alignment_reward) * (1.0 + p.need_weight * territory) * (1.0 + p.brand_bonus * brand)
 
 
-@kernel(inline=True)
+@rule
 def domestic_revenue(budget_musd_year, sanctioned, relief, left_trade_bloc, p):
     """Monthly domestic defence revenue (USD M) net of sanctions and lost trade.
 
@@ -40,19 +40,19 @@ def domestic_revenue(budget_musd_year, sanctioned, relief, left_trade_bloc, p):
     return budget_musd_year / 12.0 * np.maximum(0.0, 1.0 - loss)
 
 
-@kernel(inline=True)
+@rule
 def readiness(funds_musd, upkeep_musd):
     """Share of the army's monthly upkeep that its funds cover: min(1, funds / upkeep); 1 with no upkeep."""
     return np.minimum(1.0, np.maximum(0.0, funds_musd / np.maximum(upkeep_musd, 1e-12) + (upkeep_musd <= 0.0)))
 
 
-@kernel(inline=True)
+@rule
 def security_support(personnel, p):
     """Relative gain in capacity from partner security personnel in the country."""
     return p.security_support * personnel / 1000.0
 
 
-@kernel(inline=True)
+@rule
 def deployment_cost(troops_sent, cost_per_soldier_month, p):
     """Monthly cost (USD M) to the sender of keeping troops abroad."""
     return troops_sent * cost_per_soldier_month * p.deployment_cost / 1e6
@@ -191,4 +191,3 @@ def fund(s, w, r, t, p):
         for m in range(12):
             unpaid += w.unpaid[r, i, m]
         w.unpaid_share[r, i] = unpaid / 12.0
-

@@ -11,27 +11,27 @@ from __future__ import annotations
 import numpy as np
 
 from . import armies, blocs, draws, records
-from .compiled import kernel
+from .compiled import kernel, rule
 from .funding import security_support
 from .mathutil import clip
 
 
 # --- Rules ------------------------------------------------------------------------------------------------------
-@kernel(inline=True)
+@rule
 def capacity(troops_home, auxiliaries, allied_troops, joint_force, readiness, support, p):
     """State capacity in soldier-equivalents: (troops + auxiliaries + help) x readiness x (1 + support)."""
     bodies = troops_home + p.auxiliary_effectiveness * auxiliaries + allied_troops + joint_force
     return bodies * readiness * (1.0 + support)
 
 
-@kernel(inline=True)
+@rule
 def insurgent_share(fighters, state_capacity, p):
     """The armed groups' share x of the balance of force, in [0, 1] (0 where nobody fights)."""
     force = p.force_multiplier * fighters
     return force / np.maximum(force + state_capacity, 1e-12)
 
 
-@kernel(inline=True)
+@rule
 def territory_change(t, x, spill, p):
     """Monthly change of territory contested.
 
@@ -44,45 +44,47 @@ def territory_change(t, x, spill, p):
     return grow - rollback + p.spillover * (1.0 - t) * spill
 
 
-@kernel(inline=True)
+@rule
 def deaths(t, fighters, intensity, p):
     """Conflict deaths in a month: lethality x 4 T (1 - T) x fighters x intensity (1, or more in offensives)."""
     return p.lethality * 4.0 * t * (1.0 - t) * fighters * intensity
 
 
-@kernel(inline=True)
+@rule
 def newly_displaced(month_deaths, territory_gain, population, p):
     """People newly displaced in a month by deaths and by territory newly contested."""
-    return p.displaced_per_death * month_deaths + p.displaced_per_territory * np.maximum(0.0, territory_gain) * population
+    return (
+        p.displaced_per_death * month_deaths + p.displaced_per_territory * np.maximum(0.0, territory_gain) * population
+    )
 
 
-@kernel(inline=True)
+@rule
 def returns(displaced, t, p):
     """Displaced people returning home in a month."""
     return p.return_rate * displaced * (1.0 - t)
 
 
-@kernel(inline=True)
+@rule
 def grievance(t, displaced_share, legitimacy, p):
     """Epstein's grievance: hardship x (1 - legitimacy), hardship from poverty (a base level), insecurity and
     displacement."""
     return clip(p.base_hardship + t + displaced_share) * (1.0 - legitimacy)
 
 
-@kernel(inline=True)
+@rule
 def fighter_change(fighters, x, grievance_level, ceiling, growth, p):
     """Monthly change of an armed group's fighters in a state: recruitment against attrition."""
     room = np.maximum(0.0, 1.0 - fighters / np.maximum(ceiling, 1e-12))
     return fighters * (p.recruitment * growth * grievance_level * room - p.attrition * (1.0 - x))
 
 
-@kernel(inline=True)
+@rule
 def offensive_probability(x, p):
     """Monthly probability of a major offensive: offensive_rate x the armed groups' share of force."""
     return p.offensive_rate * x
 
 
-@kernel(inline=True)
+@rule
 def pull(neighbour_capacity, fighters, p):
     """How strongly a neighbour draws fighters across the border: more where it is weaker against them."""
     return 1.0 / (1.0 + neighbour_capacity / (p.force_multiplier * fighters))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import armies, blocs
-from .compiled import kernel
+from .compiled import kernel, rule
 from .mathutil import clip, decay, flag, logistic, relax
 from .world import NEVER
 
 
 # --- Rules ------------------------------------------------------------------------------------------------------
-@kernel(inline=True)
+@rule
 def legitimacy_target(t, trend, deaths_per_100k, rally, sanctioned, help_received, overdue_years, p):
     """The legitimacy a regime tends to, given its security record and politics."""
     z = (
@@ -34,7 +34,7 @@ def legitimacy_target(t, trend, deaths_per_100k, rally, sanctioned, help_receive
     return logistic(z)
 
 
-@kernel(inline=True)
+@rule
 def cohesion_target(legitimacy, share_abroad, unpaid_share, protection, p):
     """The cohesion an army tends to: paid, at home, under a legitimate and protected regime."""
     return clip(
@@ -46,7 +46,7 @@ def cohesion_target(legitimacy, share_abroad, unpaid_share, protection, p):
     )
 
 
-@kernel(inline=True)
+@rule
 def protection(personnel, p):
     """Regime protection (0..protection_max) from a patron's personnel in the country."""
     return np.minimum(p.protection_max, p.protection_per_1000 * personnel / 1000.0)

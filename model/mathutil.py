@@ -4,40 +4,40 @@ from __future__ import annotations
 
 import numpy as np
 
-from .compiled import kernel
+from .compiled import rule
 
 
-@kernel(inline=True)
+@rule
 def logistic(x):
     """The logistic function 1 / (1 + e**-x), without overflow."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-@kernel(inline=True)
+@rule
 def clip(x, low=0.0, high=1.0):
     """x bounded to [low, high]."""
     return np.minimum(np.maximum(x, low), high)
 
 
-@kernel(inline=True)
+@rule
 def decay(half_life):
     """The monthly factor by which a quantity with this half-life (in months) shrinks."""
     return 0.5 ** (1.0 / half_life)
 
 
-@kernel(inline=True)
+@rule
 def relax(value, target, rate):
     """Move ``value`` a share ``rate`` of the way to ``target``."""
     return value + rate * (target - value)
 
 
-@kernel(inline=True)
+@rule
 def flag(condition):
     """1.0 for true, 0.0 for false (a yes/no fact as a number in a rule)."""
     return 1.0 if condition else 0.0
 
 
-@kernel(inline=True)
+@rule
 def power(x, y):
     """x ** y, by repeated multiplication when y is a small whole number (the usual case: four times faster
     than the general power function), else the general power."""

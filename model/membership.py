@@ -13,14 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import armies, blocs, draws, partners, records
-from .compiled import kernel
+from .compiled import kernel, rule
 from .mathutil import clip, flag, logistic, relax
 from .orientation import alignment_match
 from .world import N_BLOC_CODES, N_COUNTRIES, NEVER
 
 
 # --- Rules ------------------------------------------------------------------------------------------------------
-@kernel(inline=True)
+@rule
 def commitment_target(match, threat, help_received, burden, trade, sanctioned, coercion, rally, age_years, p):
     """The commitment a member tends to toward one bloc (``match`` in 0..1, 1/2 counting as neutral)."""
     z = (
@@ -38,7 +38,7 @@ def commitment_target(match, threat, help_received, burden, trade, sanctioned, c
     return logistic(z)
 
 
-@kernel(inline=True)
+@rule
 def vote_probability(match, p):
     """Probability that a member votes to admit a candidate whose orientation matches its own by ``match``."""
     return logistic(p.vote_alignment * (match - 0.5))

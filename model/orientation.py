@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .compiled import kernel
+from .compiled import rule
 
 
-@kernel(inline=True)
+@rule
 def alignment_match(a, b):
     """How close two orientations are: 1 the same, 1/2 a neutral distance, 0 opposite ends of the axis."""
     return 1.0 - np.abs(a - b) / 2.0
 
 
-@kernel(inline=True)
+@rule
 def same_side(a, b):
     """Whether two orientations lean the same way (both above zero, or both at or below it)."""
     return (a > 0.0) == (b > 0.0)

@@ -27,16 +27,16 @@ OUTCOMES = (
 # What each kind keeps in its fields (outcomes, code, x0..x3); "state" is the state concerned unless noted.
 FIELDS = {
     "coup": "success | failure; code: the leader after the attempt; x0 risk, x1 success chance, x2 the new "
-            "junta's alignment (success) or the month the surviving leader took power (failure), x3 1 if a "
-            "scenario event forced the attempt",
+    "junta's alignment (success) or the month the surviving leader took power (failure), x3 1 if a "
+    "scenario event forced the attempt",
     "notice": "given (x0 commitment, NaN if a scenario decided; x1 month it leaves) | withdrawn | no_effect "
-              "(x0 1 if notice was already given, 0 if not a member)",
+    "(x0 1 if notice was already given, 0 if not a member)",
     "exit": "x0 members that remain",
     "accession": "admitted | refused (x0 votes in favour, x1 voters) | no_effect (x0 1 if dissolved, 0 if a member)",
     "dissolution": "bloc",
     "partner_entry": "invited | entered (by a scenario; x0 personnel) | deployed (x0 personnel)",
     "partner_exit": "expelled (code: the leader who ordered it; x0 the month that leader took power) | "
-                    "withdrawn (by a scenario)",
+    "withdrawn (by a scenario)",
     "suspension": "a partner's aid: imposed | lifted",
     "sanctions": "a bloc's: imposed (x0 intervention threat) | lifted",
     "intervention": "started (x0 troops) | ended (x0 territory contested); code: the actor (bloc, then partner)",

@@ -19,7 +19,7 @@ from .world import Names
 
 
 def sentence(names: Names, kind: int, outcome: int, month: int, state: int, other: int, bloc: int, partner: int,
-             group: int, code: int, x: tuple[float, float, float, float], answers: str = "") -> tuple[str, str]:  # fmt: skip
+             group: int, code: int, x: tuple[float, ...], answers: str = "") -> tuple[str, str]:  # fmt: skip
     """(who, what) of one record; ``answers`` is the told answers of a call."""
     state_name = names.state_names[state] if state >= 0 else "Region"
     bloc_id = names.blocs[bloc] if bloc >= 0 else ""
@@ -88,7 +88,8 @@ def sentence(names: Names, kind: int, outcome: int, month: int, state: int, othe
             why = "it is dissolved" if x0 else "it is already a member"
             return state_name, f"asks to join {bloc_id}, but {why}: no effect"
         verdict = "admitted" if outcome == rec.ADMITTED else "refused"
-        return state_name, f"applies to join {bloc_id}: {verdict} ({x0:.0f} of {x1:.0f} members in favour, {names.decision_rules[bloc]})"
+        votes = f"{x0:.0f} of {x1:.0f} members in favour, {names.decision_rules[bloc]}"
+        return state_name, f"applies to join {bloc_id}: {verdict} ({votes})"
     if kind == rec.DISSOLUTION:
         return names.bloc_names[bloc], "dissolved: fewer than two members remain"
     raise ValueError(f"unknown record kind {kind}")
@@ -110,7 +111,9 @@ def frame(names: Names, records, with_rep: bool = True) -> pd.DataFrame:
             j = k + 1
             while j < n and kinds[j] == rec.ANSWER and reps[j] == reps[k] and months[j] == months[k]:
                 ally = names.state_names[states[j]]
-                told.append(f"{ally} sends {xs[j][0]:,.0f} troops" if outcomes[j] == rec.HONOURED else f"{ally} refuses")
+                told.append(
+                    f"{ally} sends {xs[j][0]:,.0f} troops" if outcomes[j] == rec.HONOURED else f"{ally} refuses"
+                )
                 j += 1
             answers = "; ".join(told)
         who[k], text[k] = sentence(names, kinds[k], outcomes[k], months[k], states[k], others[k], blocs[k],

@@ -373,7 +373,10 @@ def setup_of(scenario: Scenario, names: Names | None = None) -> Setup:
         auxiliaries=np.array([st.auxiliaries for st in states], dtype=f8),
         defence_budget=np.array([st.defence_budget_musd for st in states], dtype=f8),
         coastal=np.array(
-            [COUNTRIES[iso].coastal if st.coastal is None else st.coastal for iso, st in zip(n.states, states)],
+            [
+                COUNTRIES[i].coastal if st.coastal is None else st.coastal
+                for i, st in zip(n.states, states, strict=True)
+            ],
             dtype=np.bool_,
         ),
         founders=np.isin(n.states, scenario.blocs[focal].members),
@@ -621,13 +624,13 @@ def new_world(
 def parameter_rows(base: dict[str, float], overrides: list[dict[str, float]] | None, reps: int) -> np.ndarray:
     """``[reps, n]`` registry values: the defaults, then ``base`` (a scenario's table), then each
     replication's own ``overrides`` (one dict per replication, or None for none)."""
-    from .parameters import values_row
+    from .parameters import check_value, values_row
 
     row = values_row(base)
     rows = np.tile(row, (reps, 1))
     for r, extra in enumerate(overrides or ()):
         for name, value in extra.items():
-            rows[r, INDEX[name]] = value
+            rows[r, INDEX[name]] = check_value(name, value)  # ValueError naming what is allowed
     return rows
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from liptako.model import LiptakoModel
+from liptako.model.model import LiptakoModel
 from liptako.model.scenario import Scenario, load
 
 START = "2023-09"  # the baseline's first month
@@ -121,3 +121,9 @@ def baseline_24():
     from liptako import run
 
     return run("baseline", seed=1, months=24)
+
+
+@pytest.fixture(scope="session")
+def unstable() -> Scenario:
+    """The baseline with a base coup hazard of 10% a month: hazards well above the lowest cap."""
+    return derive(name="test-unstable", parameters={"coup_base_hazard": 0.1})

@@ -153,7 +153,7 @@ def test_kaplan_meier_with_nothing_happening_stays_at_one():
 
 def test_first_exit_is_censored_where_nobody_left():
     runs = pd.DataFrame({"scenario": "s", "survival_months": [60, 60, 30], "dissolved": [0, 0, 1],
-                         "first_exit_month": [-1, 12, 20]})  # fmt: skip
+                         "first_exit_month": [np.nan, 12, 20]})  # fmt: skip
     curve = an.survival(runs, outcome="first_exit_month")["s"]
     assert curve["months"].tolist() == [0, 12, 20, 60]
     np.testing.assert_allclose(curve["survival"], [1, 2 / 3, 1 / 3, 1 / 3])

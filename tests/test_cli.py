@@ -68,7 +68,7 @@ def test_run_files_hold_the_run(two_runs):
 
 def test_event_log_lines_start_with_a_month_and_an_actor(two_runs):
     out = two_runs[0]
-    (events,) = [p for p in out.iterdir() if "events" in p.name]
+    events = out / "events.txt"
     lines = events.read_text(encoding="utf-8").splitlines()
     assert lines, "the event log is empty"
     spec = load("baseline")
@@ -137,7 +137,7 @@ def test_narrate_prints_the_event_log(tmp_path, capsys):
     )
     assert status == 0, err
     printed = [line for line in out.splitlines() if LINE.match(line)]
-    (events,) = [p for p in (tmp_path / "o").iterdir() if "events" in p.name]
+    events = tmp_path / "o" / "events.txt"
     logged = events.read_text(encoding="utf-8").splitlines()
     assert printed and printed == logged
 

@@ -1,5 +1,5 @@
-"""One recorded seed per run, split into independent streams (style.md, item 7): same seed, same results;
-switching a mechanism off does not reshuffle the other mechanisms' random numbers."""
+"""One recorded seed per run (style.md, item 7): same seed, same results, in a single run, a batch of any size
+split over any number of threads, or Mesa's batch_run. (The random numbers themselves: test_draws.py.)"""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from conftest import numeric
 
 from liptako import LiptakoModel, run
 from liptako.model.errors import InputError
-from liptako.model.model import STREAMS, spawn_streams
 
 
 def events_of(result):
-    return [e.as_dict() for e in result.events]
+    return result.events.to_dict("records")
 
 
 @pytest.mark.parametrize("scenario", ["baseline", "crisis"])
@@ -37,7 +36,7 @@ def test_different_seeds_give_different_runs():
     for i in range(3):
         for j in range(i + 1, 3):
             assert not np.array_equal(numeric(runs[i].timeseries), numeric(runs[j].timeseries))
-    assert len({tuple(map(str, r.events)) for r in runs}) == 3
+    assert len({tuple(r.story) for r in runs}) == 3
 
 
 def test_the_seed_is_recorded():
@@ -92,80 +91,42 @@ def test_batch_run_can_sweep_a_registry_parameter():
     assert by_value[0.2]["coups"] > 0
 
 
-def test_spawn_streams_gives_independent_reproducible_generators():
-    a, b = spawn_streams(7), spawn_streams(7)
-    assert list(a) == list(STREAMS)
-    first = {name: g.random(64) for name, g in a.items()}
-    # reproducible
-    for name, g in b.items():
-        assert np.array_equal(g.random(64), first[name])
-    # distinct from one another and from another seed's
-    names = list(first)
-    for i, x in enumerate(names):
-        for y in names[i + 1 :]:
-            assert not np.array_equal(first[x], first[y])
-            assert abs(np.corrcoef(first[x], first[y])[0, 1]) < 0.5
-    other = spawn_streams(8)
-    assert not np.array_equal(other["coups"].random(64), first["coups"])
-    # drawing from one stream does not move another
-    c = spawn_streams(7)
-    c["insurgency"].random(10_000)
-    assert np.array_equal(c["coups"].random(64), first["coups"])
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_batch_does_not_depend_on_its_size_its_chunks_or_its_threads(threads):
+    from liptako.model.engine import simulate
+    from liptako.model.scenario import load
+
+    seeds = [11, 12, 13, 14, 15, 16, 17]
+    whole = simulate(load("baseline"), seeds, months=36, threads=1)
+    parts = simulate(load("baseline"), seeds, months=36, threads=threads, chunk=3)
+    assert np.array_equal(whole.state_series, parts.state_series)
+    assert np.array_equal(whole.member_series, parts.member_series)
+    for key, values in whole.outcomes.items():
+        assert np.array_equal(values, parts.outcomes[key], equal_nan=values.dtype.kind == "f"), key
+    assert all(np.array_equal(a, b) for a, b in zip(whole.records, parts.records, strict=True))
+    alone = simulate(load("baseline"), seeds[4:5], months=36)
+    assert np.array_equal(alone.state_series[0], whole.state_series[4])
 
 
-class RecordingGenerator:
-    """Wraps a numpy Generator and keeps a copy of everything drawn from it."""
+def test_a_replication_that_runs_out_of_slots_is_run_again_with_the_same_results(monkeypatch):
+    from liptako.model import engine
+    from liptako.model.scenario import load
 
-    def __init__(self, generator: np.random.Generator) -> None:
-        self.generator = generator
-        self.draws: list[np.ndarray] = []
-
-    def __getattr__(self, name):
-        method = getattr(self.generator, name)
-
-        def recorded(*args, **kwargs):
-            out = method(*args, **kwargs)
-            self.draws.append(np.array(out, copy=True))
-            return out
-
-        return recorded
+    roomy = engine.simulate(load("baseline"), [3, 4], months=48)
+    monkeypatch.setattr(engine, "DEPLOYMENT_SLOTS", 1)
+    monkeypatch.setattr(engine, "RECORD_SLOTS", 4)
+    cramped = engine.simulate(load("baseline"), [3, 4], months=48)
+    assert np.array_equal(roomy.state_series, cramped.state_series)
+    assert all(np.array_equal(a, b) for a, b in zip(roomy.records, cramped.records, strict=True))
+    assert len(roomy.records.kind) > 8  # the records did overflow four slots a replication
 
 
-def coup_draws(months: int, **parameters):
-    model = LiptakoModel("baseline", rng=9, months=months, parameters=parameters or None)
-    recorder = RecordingGenerator(model.streams["coups"])
-    model.streams["coups"] = recorder
-    states = []
-    for _ in range(months):
-        model.step()
-        states.append(recorder.generator.bit_generator.state["state"]["state"])
-    return recorder.draws, states, model
+def test_the_mesa_model_grows_its_slots_and_replays_exactly(monkeypatch):
+    from liptako.model import engine
 
-
-def test_switching_offensives_off_does_not_change_the_coup_streams_draws():
-    on_draws, on_states, on = coup_draws(36)
-    off_draws, off_states, off = coup_draws(36, offensive_rate=0.0)
-    # the switch does change the run ...
-    assert on.calls_made > 0 and off.calls_made == 0
-    assert not np.array_equal(numeric(on.timeseries()), numeric(off.timeseries()))
-    # ... but not the numbers the coup stream hands out
-    assert len(on_draws) == len(off_draws) == 36
-    for x, y in zip(on_draws, off_draws, strict=True):
-        assert np.array_equal(x, y)
-    assert on_states == off_states
-
-
-def test_a_forced_coup_does_not_shift_the_insurgency_stream():
-    """Events draw from their own stream: the insurgency's numbers stay the same with or without a forced coup."""
-    from conftest import derive
-
-    def draws(scenario):
-        model = LiptakoModel(scenario, rng=4, months=12)
-        recorder = RecordingGenerator(model.streams["insurgency"])
-        model.streams["insurgency"] = recorder
-        model.run()
-        return recorder.draws
-
-    forced = derive(events=[{"date": "2023-11", "type": "coup", "state": "GHA", "outcome": "failure"}])
-    for x, y in zip(draws("baseline"), draws(forced), strict=True):
-        assert np.array_equal(x, y)
+    reference = LiptakoModel("baseline", rng=6, months=40).run()
+    monkeypatch.setattr(engine, "DEPLOYMENT_SLOTS", 1)
+    monkeypatch.setattr(engine, "RECORD_SLOTS", 2)
+    small = LiptakoModel("baseline", rng=6, months=40).run()
+    pd.testing.assert_frame_equal(reference.timeseries(), small.timeseries(), check_exact=True)
+    assert reference.story == small.story

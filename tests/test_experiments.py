@@ -137,7 +137,8 @@ def test_a_real_local_dask_cluster_gives_the_same_table(small_file, tmp_path, re
 
 
 def test_a_sweep_killed_midway_and_resumed_gives_the_uninterrupted_table(tmp_path):
-    text = SMALL.replace("samples = 6", "samples = 30").replace("months = 24", "months = 60")
+    # 3,000 runs: four chunks of 750 on one worker, long enough (a second or so each) to kill between them
+    text = SMALL.replace("samples = 6", "samples = 1500").replace("months = 24", "months = 60")
     path = write(tmp_path, text)
     whole = tmp_path / "whole"
     execute(load_experiment(path), whole, workers=1, quiet=True)
@@ -146,12 +147,12 @@ def test_a_sweep_killed_midway_and_resumed_gives_the_uninterrupted_table(tmp_pat
     cmd = [sys.executable, "-m", "liptako", "sweep", str(path), "--workers", "1", "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "runs").glob("part-*.parquet"))) < 2:
+    while time.monotonic() < deadline and len(list((out / "runs").glob("part-*.parquet"))) < 1:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = load(out)
-    assert 0 < len(partial) < 60, "the kill should land mid-way"
+    assert 0 < len(partial) < 3000, "the kill should land mid-way"
     assert main(["sweep", str(path), "--workers", "1", "--out", str(out)]) == 0
     pd.testing.assert_frame_equal(load(out), load(whole))
     pd.testing.assert_frame_equal(load_series(out), load_series(whole))

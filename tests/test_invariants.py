@@ -10,11 +10,10 @@ from conftest import CRISIS_EVENTS, derive
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liptako.agents.state import ALLIES
-from liptako.model import LiptakoModel
-from liptako.model.coups import MAX_HAZARD
+from liptako.model.model import LiptakoModel
+from liptako.model.outputs import column
 from liptako.model.parameters import BY_NAME
-from liptako.model.scenario import bundled_names, load, parse_month
+from liptako.model.scenario import bundled_names, format_month, load, parse_month
 
 # A handful of parameters that move many mechanisms at once.
 SWEPT = (
@@ -64,33 +63,29 @@ def close(a: float, b: float) -> bool:
 
 
 class Audit:
-    """Runs a model month by month, checking the books right after the funding phase and the membership
+    """Runs a model month by month, checking the books of each month's funding phase and the membership
     rules after each month."""
 
     def __init__(self, model: LiptakoModel) -> None:
         self.model = model
         self.problems: list[str] = []
-        fund = model.fund
-
-        def audited_fund():
-            fund()
-            self.check_money()
-
-        model.fund = audited_fund  # the schedule calls self.fund(): the instance attribute wins
 
     def fail(self, text: str) -> None:
         self.problems.append(f"{self.model.month}: {text}")
 
     def check_money(self) -> None:
         m = self.model
+        p = m.p
+        # Eligibility is read after the month; a coup or a partner's move after the funding phase may have
+        # changed it since: those states' payments are not judged.
+        ev = m.events
+        movers = ev[(ev["date"] == format_month(m.month)) & ev["kind"].isin(["coup", "partner_exit", "partner_entry"])]
+        changed = set(movers["state"])
         for pid, partner in m.partners.items():
-            monthly = partner.budget / 12.0
+            factor = p.western_budget_factor if partner.western else p.nonwestern_budget_factor
+            monthly = partner.budget * factor / 12.0
             to_states = sum(s.funding.get(pid, 0.0) for s in m.states)
-            to_blocs = sum(
-                monthly * share
-                for bid, share in partner.bloc_funding.items()
-                if bid in m.blocs and not m.blocs[bid].dissolved and m.blocs[bid].members
-            )
+            to_blocs = partner.to_blocs
             if min(to_states, to_blocs, partner.unspent) < -TOL:
                 self.fail(f"{pid}: negative allocation {to_states}, {to_blocs}, {partner.unspent}")
             if not close(to_states + to_blocs + partner.unspent, monthly):
@@ -98,20 +93,20 @@ class Audit:
                     f"{pid}: {to_states} to states + {to_blocs} to blocs + {partner.unspent} unspent "
                     f"!= {monthly} a month"
                 )
+            if not close(partner.spent, to_states + to_blocs):
+                self.fail(f"{pid}: spent {partner.spent} but paid {to_states + to_blocs}")
             for s in m.states:
-                if s.funding.get(pid, 0.0) and not partner.eligible(s):
+                if s.funding.get(pid, 0.0) and not partner.eligible(s) and s.iso3 not in changed:
                     self.fail(f"{pid} pays {s.iso3}, which it may not fund")
-        sent = sum(d.aid_musd for s in m.states for d in s.deployments_out)
-        received = sum(s.funding.get(ALLIES, 0.0) for s in m.states)
-        if not close(sent, received):
-            self.fail(f"allies sent {sent} but states received {received}")
+        for s in m.states:
+            if not close(sum(s.funding.values()), s.funds):
+                self.fail(f"{s.iso3}: funding by source {sum(s.funding.values())} != funds {s.funds}")
 
     def check_membership(self) -> None:
         m = self.model
-        row = m.recorder.values[m.recorder.rows - 1]
-        columns = m.recorder.columns[2:]
+        row = m.timeseries().iloc[-1]
         for bid, bloc in m.blocs.items():
-            recorded = row[columns.index(f"members.{bid}")]
+            recorded = row[f"members.{bid}"]
             if recorded != len(bloc.members):
                 self.fail(f"members.{bid} = {recorded} but {bid} has {len(bloc.members)} members")
             if bloc.dissolved and bloc.members:
@@ -130,6 +125,7 @@ class Audit:
         dissolved: set[str] = set()
         while m.running and m.steps < m.spec.months:
             m.step()
+            self.check_money()
             self.check_membership()
             now = {bid for bid, b in m.blocs.items() if b.dissolved}
             if not dissolved <= now:
@@ -152,8 +148,9 @@ def check_series(ts, model: LiptakoModel) -> list[str]:
             if col.min() < 0 or col.max() > 1:
                 problems.append(f"{name}.{iso} outside [0, 1]: {col.min()}..{col.max()}")
         risk = ts[f"coup_risk.{iso}"]
-        if risk.min() < 0 or risk.max() > MAX_HAZARD:
-            problems.append(f"coup_risk.{iso} outside [0, {MAX_HAZARD}]: {risk.min()}..{risk.max()}")
+        cap = model.p.coup_hazard_cap
+        if risk.min() < 0 or risk.max() > cap * (1 + 1e-6):
+            problems.append(f"coup_risk.{iso} outside [0, {cap}]: {risk.min()}..{risk.max()}")
         align = ts[f"alignment.{iso}"]
         if align.min() < -1 or align.max() > 1:
             problems.append(f"alignment.{iso} outside [-1, 1]")
@@ -162,13 +159,13 @@ def check_series(ts, model: LiptakoModel) -> list[str]:
                 problems.append(f"{name}.{iso} negative: {ts[f'{name}.{iso}'].min()}")
         if ts[f"displaced.{iso}"].max() > s.population:
             problems.append(f"more displaced than people in {iso}")
-        sources = [c for c in ts.columns if c.startswith("funding.") and c.endswith(f".{iso}")]
+        sources = [column("funding", src, iso) for src in model.funding_sources]
         by_source = ts[sources].to_numpy().sum(axis=1)
-        if not np.allclose(by_source, ts[f"funding_total.{iso}"].to_numpy(), rtol=1e-9, atol=1e-9):
+        if not np.allclose(by_source, ts[f"funding_total.{iso}"].to_numpy(), rtol=1e-5, atol=1e-6):  # float32
             problems.append(f"funding by source does not add up to funding_total.{iso}")
         if (ts[sources].to_numpy() < -TOL).any():
             problems.append(f"negative funding for {iso}")
-    for col in [c for c in ts.columns if c.startswith("members.")]:
+    for col in [column("members", bid) for bid in model.blocs]:
         if ts[col].min() < 0:
             problems.append(f"{col} negative")
     return problems
@@ -202,23 +199,19 @@ def test_invariants_hold_for_random_seeds_and_parameters(scenario, seed, params)
     assert not problems, "\n".join(problems[:10])
     summary = model.summary()
     for key, value in summary.items():
-        assert not math.isinf(value), key
+        assert value is None or isinstance(value, str) or not math.isinf(value), key
     assert 0 <= summary["survival_months"] <= model.spec.months
     assert summary["members_end"] == len(model.focal.members)
     assert summary["coup_successes"] <= summary["coup_attempts"]
 
 
 def test_the_audit_catches_a_leak():
-    """The money audit is able to fail: a partner that loses money on the way is reported."""
+    """The money audit is able to fail: a partner whose books lose money on the way is reported."""
     model = LiptakoModel("baseline", rng=1, months=2)
     audit = Audit(model)
-    rus = model.partners["RUS"]
-    allocate = rus.allocate
-
-    def leaky(*args, **kwargs):
-        allocate(*args, **kwargs)
-        rus.unspent -= 1.0
-
-    rus.allocate = leaky
-    audit.run()
+    model.step()
+    audit.check_money()
+    assert not audit.problems
+    model.partners["RUS"].unspent -= 1.0  # writes the world: the books no longer add up
+    audit.check_money()
     assert any("RUS" in p for p in audit.problems)

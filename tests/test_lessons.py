@@ -1,22 +1,29 @@
-"""The classroom lessons (liptako/lessons.py) and their pages (docs/teaching/).
+"""The classroom lessons (liptako/lessons/: the lesson files and their engine) and their pages (docs/teaching/).
 
-Each lesson runs once (its own seeds and horizon, a few seconds); the results are shared by the test of its
-claim and by the test that the generated Markdown pages are up to date. The pages carry the figures the model
-gives, so a change to the model makes them stale: rerun ``uv run python docs/teaching/generate.py``.
+Each lesson runs once (its own replications and horizon, a second or two on ``liptako.replicate``); the results
+are shared by the test of its claim and by the test that the generated Markdown pages are up to date. The pages
+carry the figures the model gives, so a change to the model makes them stale: rerun
+``uv run python docs/teaching/generate.py``.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
 import re
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from liptako.lessons import LESSONS, Lesson, LessonResult, check_lessons, lesson, main
+import liptako
+from liptako.lessons import LESSONS, Estimate, Lesson, LessonResult, check_lessons, lesson, main, read_lesson
+from liptako.lessons.engine import estimate
+from liptako.lessons.measures import MEASURES, Clustering, Mean, Ratio, Series, SeriesRatio, Share
+from liptako.model.errors import InputError
 from liptako.model.parameters import BY_NAME
-from liptako.model.scenario import load
+from liptako.model.scenario import load, parse_month
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,13 +47,18 @@ def evaluated(item: Lesson) -> LessonResult:
     return _RESULTS[item.id]
 
 
+# --- the lessons' claims and pages ------------------------------------------------------------------------------
 @pytest.mark.parametrize("item", LESSONS, ids=[x.id for x in LESSONS])
 def test_claim_holds(item: Lesson) -> None:
     result = evaluated(item)
-    assert set(result.figures) == set(item.figures)
-    shown = "\n".join(f"  {label}: {value}" for label, value in item.table(result.figures))
-    assert item.holds(result.figures), f"{item.id}: the claim no longer holds.\n{item.claim}\n{shown}"
-    item.text(result.figures)  # the paragraph names only figures the lesson has
+    assert list(result.estimates) == list(item.figures)
+    for name, e in result.estimates.items():
+        assert math.isfinite(e.value), f"{item.id}: {name} is not defined"
+        assert e.low <= e.value <= e.high, f"{item.id}: {name} lies outside its interval"
+    table = "\n".join(f"  {c}: {d}: {v}" for c, d, v in item.claim_table(result))
+    assert result.holds, f"{item.id}: the claim no longer holds.\n{item.claim}\n{table}"
+    text = item.text(result)
+    assert "{" not in text and "n/a" not in text
 
 
 def test_pages_are_up_to_date() -> None:
@@ -56,14 +68,26 @@ def test_pages_are_up_to_date() -> None:
     assert not stale, f"stale: {', '.join(stale)}; run: uv run python docs/teaching/generate.py"
 
 
-def test_at_least_five_lessons_with_distinct_ids() -> None:
+def test_figures_are_reproducible() -> None:
+    """The same seeds give the same figures, intervals and paired differences (a second run of a lesson)."""
+    item = lesson("russia-leaves")
+    again = item.evaluate()
+    first = evaluated(item)
+    assert again.estimates == first.estimates
+    assert again.means == first.means
+    assert [c.difference for c in again.claims] == [c.difference for c in first.claims]
+    assert item.text(again) == item.text(first)
+
+
+def test_lessons_have_distinct_ids_and_numbers() -> None:
     ids = [x.id for x in LESSONS]
     assert len(ids) >= 5
     assert len(set(ids)) == len(ids)
     assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
+    assert [x.number for x in LESSONS] == list(range(1, len(LESSONS) + 1))
 
 
-def test_lessons_name_real_scenarios_and_parameters() -> None:
+def test_lesson_files_check_clean() -> None:
     assert check_lessons() == []
 
 
@@ -96,6 +120,7 @@ def test_commands_name_loadable_scenarios_and_registry_parameters() -> None:
 
 def test_mechanism_references_point_at_real_code() -> None:
     for item in LESSONS:
+        assert item.mechanism, f"{item.id}: no [[mechanism]] references"
         for path, name, _ in item.mechanism:
             source = (REPO / path).read_text(encoding="utf-8")
             assert re.search(rf"^\s*def {re.escape(name)}\(", source, re.M), f"{item.id}: no {name} in {path}"
@@ -104,12 +129,170 @@ def test_mechanism_references_point_at_real_code() -> None:
 def test_teaching_scenarios_load() -> None:
     for item in LESSONS:
         for arm in item.arms:
-            scenario = load(arm.source())
-            assert scenario.name
+            assert load(arm.source()).name
 
 
-def test_module_command_line() -> None:
+def test_module_command_line(capsys) -> None:
     assert main(["--help"]) == 0
+    assert "coup-trap" in capsys.readouterr().out
     assert main(["no-such-lesson"]) == 2
     with pytest.raises(KeyError):
         lesson("no-such-lesson")
+
+
+def test_text_from_plain_figures() -> None:
+    """A paragraph renders from bare values too (old callers): the intervals are then n/a."""
+    item = lesson("coup-trap")
+    values = {name: 0.25 for name in item.figures}
+    assert item.holds(values) is False  # equal figures do not make a direction of effect
+    text = item.text(values)
+    assert "0.250" in text and "n/a" in text
+
+
+# --- the measures -----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_batch():
+    return liptako.replicate("baseline", 6, seed=3, months=36)
+
+
+def _per_run(sample) -> np.ndarray:
+    return np.divide(sample.y, sample.x, out=np.full(len(sample.y), np.nan), where=sample.x > 0) * sample.scale
+
+
+def test_measures_agree_with_single_runs(small_batch) -> None:
+    """Each measure, computed at once over a batch, equals the same computed by hand on each run's RunResult."""
+    batch = small_batch
+    common = {"name": "x", "label": "x"}
+    series = Series(measure="series", series="territory", states=["BFA", "NER"], first="2024-01", until="2024-12",
+                    **common)  # fmt: skip
+    abroad = SeriesRatio(measure="series_ratio", numerator=["troops_abroad"], states=["MLI", "NER"],
+                         denominator=["troops_abroad", "troops_home"], **common)  # fmt: skip
+    coups = Mean(measure="mean", outcome="coup_attempts", states=["MLI", "BFA", "NER"], **common)
+    months = Series(measure="series", series="member", bloc="ECOWAS", states=["MLI", "NER"], aggregate="sum",
+                    **common)  # fmt: skip
+    clustered = Clustering(measure="clustering", window=24, **common)
+    share = Share(measure="share", outcome="first_exit_month", missing=False, **common)
+    measures = {"series": series, "abroad": abroad, "coups": coups, "months": months, "clustered": clustered,
+                "share": share}  # fmt: skip
+    samples = {key: m.sample(batch) for key, m in measures.items()}
+    for i in range(batch.reps):
+        r = batch.run(i)
+        ts = r.timeseries
+        window = ts[(ts["date"] >= "2024-01") & (ts["date"] <= "2024-12")]
+        assert _per_run(samples["series"])[i] == pytest.approx(
+            window[["territory.BFA", "territory.NER"]].to_numpy().mean()
+        )
+        away = ts["troops_abroad.MLI"] + ts["troops_abroad.NER"]
+        home = ts["troops_home.MLI"] + ts["troops_home.NER"]
+        assert _per_run(samples["abroad"])[i] == pytest.approx((away / (away + home)).mean())
+        assert _per_run(samples["coups"])[i] == sum(r.summary[f"coup_attempts.{s}"] for s in ("MLI", "BFA", "NER"))
+        assert _per_run(samples["months"])[i] == pytest.approx(
+            (ts["member.ECOWAS.MLI"] + ts["member.ECOWAS.NER"]).sum() / 2
+        )
+        last: dict[str, int] = {}
+        near = total = 0
+        for e in r.events[r.events["kind"] == "coup"].itertuples():
+            month = parse_month(e.date)
+            near += e.state in last and month - last[e.state] <= 24
+            last[e.state] = month
+            total += 1
+        assert (samples["clustered"].y[i], samples["clustered"].x[i]) == (near, total)
+        assert samples["share"].y[i] == (not math.isnan(r.summary["first_exit_month"]))
+
+
+def test_estimates_and_intervals() -> None:
+    """A pooled ratio is sum(y) / sum(x); its interval covers it; a share gets a Wilson interval in [0, 1]."""
+    from liptako.lessons.measures import Sample
+
+    rng = np.random.default_rng(0)
+    y, x = rng.poisson(3, 500).astype(float), rng.integers(20, 40, 500).astype(float)
+    e, z = estimate(Sample(y, x, scale=12.0))
+    assert e.value == pytest.approx(12 * y.sum() / x.sum())
+    assert e.low < e.value < e.high and abs(z.mean()) < 1e-9
+    p, _ = estimate(Sample(np.ones(50), np.ones(50), binary=True))
+    assert p.value == 1.0 and 0.9 < p.low < 1.0 and p.high == pytest.approx(1.0)
+    empty, _ = estimate(Sample(np.zeros(5), np.zeros(5)))
+    assert math.isnan(empty.value)
+    assert isinstance(e, Estimate)
+
+
+def test_measure_vocabulary_is_documented() -> None:
+    page = (REPO / "docs" / "teaching" / "README.md").read_text(encoding="utf-8")
+    for name in MEASURES:
+        assert f"- `{name}`:" in page
+    assert Ratio.__doc__
+
+
+# --- a bad lesson file gives a clear error ----------------------------------------------------------------------
+GOOD = (REPO / "liptako" / "lessons" / "03-coup-trap.toml").read_text(encoding="utf-8")
+
+BAD = [
+    # (what is wrong, replace this, with this, the key path named, words in the problem)
+    ("unknown table", "[[mechanism]]", "[[mechanisms]]", "mechanisms", "valid keys: lesson, run, arms"),
+    ("unknown measure", 'measure = "clustering"', 'measure = "median"', "figures[1].measure",
+     "unknown measure 'median'; allowed: mean, share, ratio"),
+    ("unknown key in a figure", "window = 24", "window = 24\nwindows = 3", "figures[1].windows",
+     "valid keys: name, label, format, arms, measure, window, states"),
+    ("wrong type", "window = 24", 'window = "two years"', "figures[1].window", "valid integer"),
+    ("missing key", 'title = "The coup trap"\n', "", "lesson.title", "required key is missing"),
+    ("unknown outcome", 'outcome = "coup_successes"', 'outcome = "coup_sucesses"', "figures[2].outcome",
+     "unknown per-run outcome 'coup_sucesses'; allowed:"),
+    ("state not in scenario", "window = 24", 'window = 24\nstates = ["XYZ"]', "figures[1].states",
+     "is not in scenario 'baseline'"),
+    ("per-state outcome of the run", 'outcome = "coup_successes"', 'outcome = "honour_rate"\nstates = ["MLI"]',
+     "figures[2].states", "honour_rate is an outcome of the whole run"),
+    ("bad format spec", 'format = ".3f"', 'format = ".3q"', "figures[0].format", "not a format spec"),
+    ("claim names no figure", 'a = "rate_none"', 'a = "rate_nothing"', "claims[0].a", "no figure 'rate_nothing'"),
+    ("claim operator", 'op = "<"', 'op = "<<"', "claims[0].op", "'<', '<=', '>', '>=' or 'within'"),
+    ("paragraph names no figure", "{rate_none.ci}", "{rate_nil.ci}", "model_says.text", "no figure 'rate_nil'"),
+    ("paragraph attribute", "{rate_none.ci}", "{rate_none.width}", "model_says.text", "no attribute .width"),
+    ("unknown parameter", "coup_trap_multiplier = 1 }", "coup_trap_multiplyer = 1 }",
+     "arms[0].overrides.coup_trap_multiplyer",
+     "did you mean coup_trap_multiplier"),
+    ("parameter out of range", "coup_trap_multiplier = 4 }", "coup_trap_multiplier = 40 }",
+     "arms[2].overrides.coup_trap_multiplier", "outside its range"),
+    ("unknown scenario", 'short = "no trap, m = 1"', 'short = "no trap, m = 1"\nscenario = "baseline2"',
+     "arms[0].scenario", "unknown scenario 'baseline2'"),
+    ("teaching scenario", 'short = "no trap, m = 1"', 'short = "no trap, m = 1"\nscenario = "mine.toml"',
+     "arms[0].scenario", "no teaching scenario 'mine.toml'"),
+    ("command's replications", "--reps 400 --months 120 --out", "--reps 40 --months 120 --out", "run.commands[1]",
+     "--reps 40: the lesson runs --reps 400 (run.reps)"),
+    ("command's arm", "--set coup_trap_multiplier=4", "--set coup_trap_multiplier=3", "run.commands[2]",
+     "baseline with coup_trap_multiplier=3 is none of the lesson's arms"),
+    ("an arm without a command", '    "uv run liptako run baseline --reps 400 --months 120 '
+     '--out results/lesson-coup-trap/calibrated",\n',
+     "", "run.commands", "no command runs the arm calibrated; e.g.\n  uv run liptako run baseline --reps 400"),
+    ("window outside the runs", "window = 24", 'window = 24\n[[figures]]\nname = "late"\nlabel = "x"\n'
+     'measure = "series"\nseries = "territory"\nstates = ["MLI"]\nfrom = "2040-01"', "figures[2].from",
+     "outside the runs of arm 'none', 2023-09 to 2033-08"),
+    ("malformed TOML", "[run]", "[run", None, "malformed TOML"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "key", "words"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_lesson_file_gives_a_clear_error(tmp_path, old, new, key, words) -> None:
+    assert old in GOOD
+    path = tmp_path / "03-coup-trap.toml"
+    path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_lesson(path)
+    err = caught.value
+    assert err.where == "03-coup-trap.toml"
+    assert err.key == key, str(err)
+    assert words in err.problem, str(err)
+
+
+def test_a_good_copy_reads_and_a_badly_named_file_does_not(tmp_path) -> None:
+    path = tmp_path / "09-my-lesson.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    mine = read_lesson(path)
+    assert (mine.id, mine.number) == ("my-lesson", 9)
+    assert mine.figures == lesson("coup-trap").figures
+    wrong = tmp_path / "My Lesson.toml"
+    wrong.write_text(GOOD, encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape("named NN-<id>.toml")):
+        read_lesson(wrong)
+    empty = tmp_path / "10-empty.toml"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="file is empty; a lesson needs"):
+        read_lesson(empty)

@@ -72,6 +72,7 @@ def test_shows_tables(executed) -> None:
 
 def test_shows_the_story_and_counts(executed) -> None:
     text = _text(executed)
-    assert "16 runs of 120 months" in text
+    assert "Batch('baseline', 500 replications)" in text
+    assert re.search(r"^coup attempts: \+\d+\.\d\d per run \[\+", text, re.M), "no paired difference with an interval"
     assert re.search(r"^20\d\d-\d\d [A-Z][^:]+: .*coup", text, re.M), "no event-log line about a coup"
-    assert "'total': 32" in text and "'done': 32" in text
+    assert "'total': 400" in text and "'done': 400" in text

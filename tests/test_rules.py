@@ -1,7 +1,8 @@
 """Tier 2, direction of effect, on the pure rule functions (one or more per mechanism).
 
-Each rule is a small function of numbers that also works elementwise on numpy arrays (design.md); the tests
-sweep one input over a grid, as an array, and check the direction of its effect.
+Each rule is a small function of numbers that also works elementwise on numpy arrays when called from Python
+(``@rule``, design.md); the tests sweep one input over a grid, as an array, and check the direction of its
+effect. The engine compiles the very same functions into the month.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import math
 import numpy as np
 import pytest
 
-from liptako.model import coups, defence, funding, insurgency, legitimacy, membership
-from liptako.model.parameters import Parameters
+from liptako.model import coups, defence, funding, insurgency, legitimacy, membership, orientation
+from liptako.model.mathutil import power
+from liptako.model.parameters import parameters as Parameters
 
 p = Parameters()
 GRID = np.linspace(0.0, 1.0, 11)
@@ -60,9 +62,12 @@ def test_lower_cohesion_troops_abroad_and_unpaid_months_raise_the_hazard():
     assert strictly_increasing(hazard(unpaid=np.linspace(0, 1, 7)))
 
 
-def test_hazard_is_capped_at_one_half():
-    assert hazard(legitimacy=0.0, cohesion=0.0, abroad=1.0, unpaid=1.0, trap=6.0) == coups.MAX_HAZARD
-    assert np.all(hazard(legitimacy=GRID, cohesion=0.0, abroad=1.0, unpaid=1.0, trap=6.0) <= coups.MAX_HAZARD)
+def test_hazard_is_capped_by_the_registry():
+    assert hazard(legitimacy=0.0, cohesion=0.0, abroad=1.0, unpaid=1.0, trap=6.0) == p.coup_hazard_cap == 0.5
+    assert np.all(hazard(legitimacy=GRID, cohesion=0.0, abroad=1.0, unpaid=1.0, trap=6.0) <= p.coup_hazard_cap)
+    lower = Parameters({"coup_hazard_cap": 0.1})
+    assert hazard(legitimacy=0.0, cohesion=0.0, abroad=1.0, unpaid=1.0, trap=6.0, params=lower) == 0.1
+    assert hazard(params=lower) == hazard()  # a hazard under the cap is not touched
 
 
 def test_civilian_governments_face_a_lower_hazard():
@@ -96,8 +101,8 @@ def test_protection_lowers_the_hazard_and_the_chance_of_success():
     assert strictly_decreasing(coups.coup_success_probability(0.5, 0.7, protection, p))
     # the patron's protection grows with its personnel, up to its cap
     personnel = np.array([0.0, 500.0, 1000.0, 1500.0])
-    assert strictly_increasing(funding.protection(personnel, p))
-    assert funding.protection(1e6, p) == p.protection_max
+    assert strictly_increasing(legitimacy.protection(personnel, p))
+    assert legitimacy.protection(1e6, p) == p.protection_max
 
 
 def test_success_is_likelier_against_divided_and_unpopular_regimes():
@@ -185,10 +190,10 @@ def test_votes_follow_alignment_match():
 
 
 def test_alignment_match():
-    assert funding.alignment_match(0.8, 0.8) == 1.0
-    assert funding.alignment_match(-1.0, 1.0) == 0.0
-    assert funding.alignment_match(0.0, 1.0) == 0.5
-    assert np.allclose(funding.alignment_match(np.array([-1.0, 0.0, 1.0]), 1.0), [0.0, 0.5, 1.0])
+    assert orientation.alignment_match(0.8, 0.8) == 1.0
+    assert orientation.alignment_match(-1.0, 1.0) == 0.0
+    assert orientation.alignment_match(0.0, 1.0) == 0.5
+    assert np.allclose(orientation.alignment_match(np.array([-1.0, 0.0, 1.0]), 1.0), [0.0, 0.5, 1.0])
 
 
 # --- 4-5. Calls for help ---------------------------------------------------------------------------------------
@@ -202,9 +207,17 @@ def test_commitment_and_reciprocity_raise_and_trouble_at_home_lowers_honouring()
     assert strictly_decreasing(defence.honour_probability(0.8, GRID, 0.0, 1.0, p))
 
 
-def test_deployment_cost_grows_with_troops():
-    assert strictly_increasing(defence.deployment_cost(np.array([0.0, 100.0, 1000.0]), 3000.0, p))
-    assert defence.call_probability(1.0) == 1.0 and defence.call_probability(0.0) == 0.0
+def test_a_deployment_costs_its_troops_times_the_cost_of_a_soldier_abroad():
+    assert strictly_increasing(funding.deployment_cost(np.array([0.0, 100.0, 1000.0]), 3000.0, p))
+    # 1,000 troops at USD 3,000 a soldier-month, abroad at 1.5 times the cost at home: USD 4.5 M a month
+    assert funding.deployment_cost(1000.0, 3000.0, p) == pytest.approx(1000 * 3000 * p.deployment_cost / 1e6)
+    assert funding.deployment_cost(1000.0, 3000.0, Parameters({"deployment_cost": 3.0})) == pytest.approx(9.0)
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0, 2.0, 3.0, 8.0, 0.5, 2.5, 9.0])
+def test_power_is_the_power_function_whole_exponents_or_not(y):
+    x = np.array([0.0, 0.1, 0.5, 0.99, 1.0])
+    assert np.allclose(power(x, y), x**y, rtol=1e-12, atol=0.0)
 
 
 # --- 2. Funding -------------------------------------------------------------------------------------------------

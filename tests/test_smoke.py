@@ -9,12 +9,18 @@ import pytest
 
 from liptako import run
 from liptako.model.outputs import RUN_OUTCOMES, STATE_SERIES
+from liptako.model.records import KINDS
 from liptako.model.scenario import bundled_names, format_month, load, parse_month
 
 SCENARIOS = bundled_names()
 
 # Outcomes that are undefined (NaN) exactly when their denominator is zero.
-RATIOS = {"coup_success_share": "coup_attempts", "honour_rate": "responses", "focal_honour_rate": None}
+RATIOS = {"coup_success_share": "coup_attempts", "honour_rate": "responses", "focal_honour_rate": "focal_responses",
+          "coup_attempt_rate": "junta_months"}  # fmt: skip
+# Outcomes that are missing (NaN) when what they time did not happen.
+MISSING_WHEN_IT_DID_NOT_HAPPEN = {"first_exit_month", "nonwestern_funding_share"} | {
+    o.name for o in RUN_OUTCOMES if o.name.startswith("exit_month")
+}
 
 
 def test_the_baseline_is_bundled():
@@ -54,7 +60,12 @@ def test_summary_is_finite_where_it_should_be(result):
     for out in RUN_OUTCOMES:
         assert out.name in s, f"summary lacks {out.name}"
     for key, value in s.items():
+        if key == "first_exit_state":  # who left first: an ISO code, or None if nobody did
+            assert (value is None) == math.isnan(s["first_exit_month"])
+            continue
         assert isinstance(value, int | float) and not isinstance(value, bool), (key, value)
+        if key in MISSING_WHEN_IT_DID_NOT_HAPPEN or key.startswith("exit_month."):
+            continue
         if key in RATIOS and math.isnan(value):
             denominator = RATIOS[key]
             if denominator is not None:
@@ -69,7 +80,10 @@ def test_summary_is_finite_where_it_should_be(result):
 
 def test_events_are_dated_within_the_horizon(result):
     spec = load(result.scenario)
-    for entry in result.events:
-        assert spec.start <= entry.month < spec.start + spec.months, str(entry)
-        assert str(entry).startswith(entry.date + " ")
-        parse_month(entry.date)
+    months = [parse_month(d) for d in result.events["date"]]
+    assert all(spec.start <= m < spec.start + spec.months for m in months)
+    assert months == sorted(months)
+    assert set(result.events["kind"]) <= set(KINDS)
+    for line, (date, who) in zip(result.story, result.events.loc[result.events["kind"] != "answer", ["date", "who"]]
+                                 .itertuples(index=False), strict=True):  # fmt: skip
+        assert line.startswith(f"{date} {who}: ")

@@ -58,7 +58,7 @@ def compute_golden() -> dict:
     result = run(SCENARIO, seed=SEED, months=MONTHS)
     ts = result.timeseries
     everything = ts.drop(columns=["date"]).to_numpy(dtype=float)
-    lines = result.event_lines
+    lines = result.story
     return {
         "about": "run('baseline', seed=1, months=120); regenerate with `uv run python tests/update_golden.py`",
         "scenario": SCENARIO,

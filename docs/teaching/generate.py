@@ -1,18 +1,18 @@
-"""Write the classroom lessons in docs/teaching/ from liptako/lessons.py.
+"""Write the classroom lessons in docs/teaching/ from the lesson files in liptako/lessons/.
 
     uv run python docs/teaching/generate.py          # run every lesson, rewrite the pages
     uv run python docs/teaching/generate.py --check  # exit 1 if any page is out of date
 
-Every page carries the figures the model gives (the classroom example's expected output), so the pages are
-regenerated whenever the model or a lesson changes; ``--check`` (and tests/test_lessons.py) catches a stale
-page. The script writes:
+Every page carries the figures the model gives, with their 95% intervals (the classroom example's expected
+output), so the pages are regenerated whenever the model or a lesson changes; ``--check`` (and
+tests/test_lessons.py) catches a stale page. The script writes:
 
-- ``NN-<lesson id>.md``: one page per lesson (question, setup, what to predict, the commands, the result,
-  a discussion prompt, and where in the code the mechanism lives);
+- ``NN-<lesson id>.md``: one page per lesson file ``liptako/lessons/NN-<lesson id>.toml`` (question, setup, what
+  to predict, the commands, the result, a discussion prompt, and where in the code the mechanism lives);
 - ``README.md``: the index, with how to open the classroom app and how to run a lesson;
-- ``scenarios/*.toml``: the lessons' own scenario files (``liptako.lessons.TEACHING_SCENARIOS``).
+- ``scenarios/*.toml``: copies of the lessons' own scenario files (``liptako/lessons/scenarios/``).
 
-Never edit these files by hand: change ``liptako/lessons.py`` and run the script.
+Never edit these files by hand: change the lesson's file (or its scenario) and run the script.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from liptako.lessons import (
     LessonResult,
     teaching_scenario,
 )
+from liptako.lessons.measures import MEASURES
 from liptako.model.parameters import BY_NAME, DEFAULTS
 from liptako.model.scenario import load
 
@@ -57,9 +58,18 @@ def classroom_sliders() -> tuple[str, ...]:
     return ()
 
 
-def page_name(index: int, lesson: Lesson) -> str:
-    """File name of a lesson's page: its place in the course, then its id."""
-    return f"{index:02d}-{lesson.id}.md"
+def page_name(lesson: Lesson) -> str:
+    """File name of a lesson's page: its place in the course, then its id (as its file's name)."""
+    return f"{lesson.number:02d}-{lesson.id}.md"
+
+
+def source_file(lesson: Lesson) -> str:
+    """The lesson file, from the repository's root."""
+    return f"liptako/lessons/{lesson.number:02d}-{lesson.id}.toml"
+
+
+def footer(source: str) -> list[str]:
+    return ["---", f"*Written by `docs/teaching/generate.py` from `{source}`; do not edit by hand.*", ""]
 
 
 def number(value: float) -> str:
@@ -106,9 +116,9 @@ def setup_section(lesson: Lesson, sliders: Sequence[str]) -> list[str]:
         start = starts.pop()
     out = ["## Setup", ""]
     out += [
-        f"Each arm runs the same {lesson.reps} seeds (the replications `liptako run --reps {lesson.reps} "
-        f"--seed {lesson.seed}` uses, so every arm faces the same luck) for {lesson.months} months from "
-        f"{start}.",
+        f"Each arm runs the same {lesson.reps:,} replications (the seeds `liptako run --reps {lesson.reps} "
+        f"--seed {lesson.seed}` uses, so every arm faces the same luck: common random numbers) for "
+        f"{lesson.months} months from {start}.",
         "",
         "| Arm | Scenario | Parameters changed |",
         "|---|---|---|",
@@ -161,7 +171,7 @@ def run_section(lesson: Lesson, result: LessonResult) -> list[str]:
     out += lesson.commands()
     out += ["```", ""]
     out.append(
-        f"Each command prints the means over its {lesson.reps} replications; with the model as it is now they "
+        f"Each command prints the means over its {lesson.reps:,} replications; with the model as it is now they "
         "are (expected output):"
     )
     out += ["", "| Scenario | Parameters | runs | " + " | ".join(COMMAND_COLUMNS) + " |"]
@@ -182,33 +192,40 @@ def run_section(lesson: Lesson, result: LessonResult) -> list[str]:
     return out
 
 
-def render_lesson(index: int, result: LessonResult, sliders: Sequence[str]) -> str:
+def result_section(lesson: Lesson, result: LessonResult) -> list[str]:
+    """The figures with their intervals, the paragraph, and the claim's comparisons."""
+    out = ["## What the model says", "", "| Figure | Value | 95% interval |", "|---|---|---|"]
+    out += [f"| {cell(label)} | {value} | {cell(ci)} |" for label, value, ci in lesson.interval_table(result)]
+    out += ["", lesson.text(result), ""]
+    if result.clear:
+        verdict = "holds, every comparison beyond the noise (its whole 95% interval on the claimed side)"
+    elif result.holds:
+        verdict = "holds, but not every comparison beyond the noise (see the table)"
+    else:
+        verdict = "does NOT hold (see the table: the model shows what the figures above say)"
+    out.append(
+        f"**The claim** (checked by `tests/test_lessons.py` on these runs): {lesson.claim} With the model as it "
+        f"is now, it {verdict}."
+    )
+    out += ["", "| Comparison | Difference a - b (95% interval, paired) | Holds |", "|---|---|---|"]
+    out += [f"| `{cell(c)}` | {cell(d)} | {v} |" for c, d, v in lesson.claim_table(result)]
+    return out
+
+
+def render_lesson(result: LessonResult, sliders: Sequence[str]) -> str:
     """The Markdown page of one lesson."""
-    lesson, figures = result.lesson, result.figures
-    out = [f"# Lesson {index}: {lesson.title}", "", f"> {lesson.question}", ""]
+    lesson = result.lesson
+    out = [f"# Lesson {lesson.number}: {lesson.title}", "", f"> {lesson.question}", ""]
     if lesson.background:
         out += [lesson.background, ""]
     out += setup_section(lesson, sliders)
     out += ["", "## Predict", "", lesson.predict, ""]
     out += run_section(lesson, result)
-    out += ["", "## What the model says", "", "| Figure | Value |", "|---|---|"]
-    out += [f"| {cell(label)} | {value} |" for label, value in lesson.table(figures)]
-    out += ["", lesson.text(figures), ""]
-    verdict = "holds" if result.holds else "does NOT hold"
-    out.append(
-        f"**The claim** (checked by `tests/test_lessons.py` on these runs): {lesson.claim} With the model as it "
-        f"is now, it {verdict}."
-    )
+    out += ["", *result_section(lesson, result)]
     out += ["", "## Discuss", "", lesson.discuss, "", "## Where the mechanism lives", ""]
     out += [f"- `{path}`, `{name}`: {what}." for path, name, what in lesson.mechanism]
-    out += [
-        "",
-        "The month's phases are listed, in order, in the docstring of `model/model.py` (`LiptakoModel.step`).",
-        "",
-        "---",
-        "*Written by `docs/teaching/generate.py` from `liptako/lessons.py`; do not edit by hand.*",
-        "",
-    ]
+    out += ["", "The month's phases are listed, in order, in the docstring of `model/month.py`.", ""]
+    out += footer(source_file(lesson))
     return "\n".join(out)
 
 
@@ -223,16 +240,16 @@ def render_index(results: Sequence[LessonResult], sliders: Sequence[str]) -> str
         "can an alliance of coup-led states hold, and what breaks it? Each lesson asks a question, has students "
         "**predict** an outcome, **run** the model (in the classroom app or from the command line), compare "
         "with **what the model says**, and **discuss**. Every page carries the figures the model gives, computed "
-        "over several seeds, and names the code where the mechanism lives.",
+        "over hundreds of replications with their 95% intervals, and names the code where the mechanism lives.",
         "",
         "| # | Lesson | Arms compared | Runs |",
         "|---|---|---|---|",
     ]
-    for i, r in enumerate(results, start=1):
+    for r in results:
         lesson = r.lesson
         arms = "; ".join(a.label for a in lesson.arms)
-        runs = f"{len(lesson.arms)} × {lesson.reps} seeds × {lesson.months} months"
-        out.append(f"| {i} | [{cell(lesson.title)}]({page_name(i, lesson)}) | {cell(arms)} | {runs} |")
+        runs = f"{len(lesson.arms)} × {lesson.reps:,} replications × {lesson.months} months"
+        out.append(f"| {lesson.number} | [{cell(lesson.title)}]({page_name(lesson)}) | {cell(arms)} | {runs} |")
     out += [
         "",
         "## The classroom app",
@@ -281,11 +298,25 @@ def render_index(results: Sequence[LessonResult], sliders: Sequence[str]) -> str
         "",
         "## For teachers: how the lessons are made",
         "",
-        "The lessons are data in [`liptako/lessons.py`](../../liptako/lessons.py): question, prompts, arms "
-        "(scenario and registry parameters), how many seeds and months, how to measure each figure, and the "
-        "claim. Each claim is a direction of effect chosen because it holds across many more seeds than a lesson "
-        "runs; `tests/test_lessons.py` runs every lesson and checks its claim and that these pages are up to "
-        f"date. All {len(results)} lessons together make {total} runs and take a few seconds each.",
+        "Each lesson is a data file in [`liptako/lessons/`](../../liptako/lessons/), `NN-<id>.toml`: in "
+        "`[lesson]` the question, background, prompt to predict and discussion; in `[run]` the replications, "
+        "months, seed and the commands (checked against the arms); the `[[arms]]` (a scenario and the registry "
+        "parameters it changes); the `[[figures]]`, each a declaration of what to measure in every arm; in "
+        "`[model_says]` the claim in words and the paragraph as a template quoting the figures (`{name}`, "
+        "`{name:.1%}`, its interval `{name.ci}`, a paired difference `{a-b}`); the `[[claims]]`, comparisons of "
+        "figures (`a`, `op` one of <, <=, >, >=, within, `b`, an optional `margin`); and the `[[mechanism]]` "
+        "references. The lessons' own scenarios are plain files in "
+        "[`liptako/lessons/scenarios/`](../../liptako/lessons/scenarios/), copied to [`scenarios/`](scenarios/). "
+        "A figure's measure is one of:",
+        "",
+        *(f"- `{name}`: {cell(cls.__doc__ or '')}" for name, cls in MEASURES.items()),
+        "",
+        "Each arm runs its replications at once (`liptako.replicate`); every figure comes with a 95% interval "
+        "(normal approximation by the delta method; Wilson for a share), and each comparison of a claim with the "
+        "interval of the paired difference, since every arm runs the same seeds. `tests/test_lessons.py` runs "
+        "every lesson, checks its claim and that these pages are up to date; a lesson file with a mistake fails "
+        f"with the file, the key and what is allowed. All {len(results)} lessons together make {total:,} runs "
+        "and take a few seconds.",
         "",
         "```sh",
         "uv run python docs/teaching/generate.py           # rerun the lessons and rewrite these pages",
@@ -295,16 +326,14 @@ def render_index(results: Sequence[LessonResult], sliders: Sequence[str]) -> str
         "When the model changes, the figures change: regenerate the pages, and if a claim no longer holds, the "
         "test says which.",
         "",
-        "---",
-        "*Written by `docs/teaching/generate.py` from `liptako/lessons.py`; do not edit by hand.*",
-        "",
+        *footer("liptako/lessons/"),
     ]
     return "\n".join(out)
 
 
 # --- all files ----------------------------------------------------------------------------------------------
 def compute(lessons: Sequence[Lesson] = LESSONS, verbose: bool = False) -> list[LessonResult]:
-    """Run every lesson (a few seconds each)."""
+    """Run every lesson (a second or two each)."""
     results = []
     for lesson in lessons:
         began = time.perf_counter()
@@ -318,8 +347,8 @@ def render_all(results: Sequence[LessonResult], sliders: Sequence[str] | None = 
     """Every file this script owns, path -> content."""
     sliders = classroom_sliders() if sliders is None else sliders
     files = {HERE / "README.md": render_index(results, sliders)}
-    for i, result in enumerate(results, start=1):
-        files[HERE / page_name(i, result.lesson)] = render_lesson(i, result, sliders)
+    for result in results:
+        files[HERE / page_name(result.lesson)] = render_lesson(result, sliders)
     for name, text in TEACHING_SCENARIOS.items():
         files[HERE / "scenarios" / name] = text
     return files
