@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,8 @@ from scipy.stats import qmc
 
 from liptako.model.seeds import replication_seeds
 
-from .spec import Experiment, Vary
+if TYPE_CHECKING:  # spec checks designs (count_points): designs only names spec's types
+    from .spec import Experiment, Vary
 
 __all__ = ["count_points", "map_coordinate", "points", "problem", "replication_seeds", "unit_points"]
 

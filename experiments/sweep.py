@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from liptako.model.errors import InputError
-from liptako.model.scenario import Scenario
+from liptako.model.scenario import Scenario, changed
 
 from .designs import points, replication_seeds
 from .spec import Experiment
@@ -108,10 +108,18 @@ def make_executor(workers: int | None, dask: str | None) -> Iterator[tuple[Execu
     if dask is None:
         n = workers or os.cpu_count() or 1
         import multiprocessing
+        import threading
 
-        # A fork server (where there is one) forks clean workers with the model already imported: fast to
-        # start, and safe even when the calling process has threads (plain fork is not).
-        if "forkserver" in multiprocessing.get_all_start_methods():
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods and threading.active_count() == 1:
+            # One thread (the command line, a script): load the compiled engine here once, then fork workers
+            # that have it already: they start in milliseconds.
+            import liptako.experiments.warm  # noqa: F401
+
+            context = multiprocessing.get_context("fork")
+        elif "forkserver" in methods:
+            # Threads here (a notebook, a server): forking this process could deadlock. A fork server forks
+            # clean workers, with the engine loaded once in the server.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["liptako.experiments.warm"])
         else:
@@ -196,7 +204,7 @@ def execute(
     design, tasks = plan(e)
     store = Store(out)
     store.check(e, force, where)  # refuse a wrong folder before starting workers or writing anything
-    scenarios = tuple(s if s.months == e.months else s.replace(months=e.months) for s in e.scenarios)
+    scenarios = tuple(s if s.months == e.months else changed(s, months=e.months) for s in e.scenarios)
     with make_executor(workers, dask) as (executor, n_workers):
         finished = store.prepare(e, design, len(tasks), force, where)
         todo = [t for t in tasks if t.run_id not in finished]

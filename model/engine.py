@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import outputs
-from .scenario import Scenario
+from .scenario import Scenario, changed
 from .world import Names, Setup, World, names_of, new_world, parameter_rows, setup_of
 
 CHUNK = 2000  # replications per chunk: a chunk's world (not its series) stays under about 100 MB
@@ -90,7 +90,7 @@ class Simulation:
 def prepare(scenario: Scenario, months: int | None = None) -> tuple[Scenario, Names, Setup]:
     """The scenario at the horizon asked for, its Names and Setup."""
     if months is not None and months != scenario.months:
-        scenario = scenario.replace(months=months)
+        scenario = changed(scenario, months=months)
     names = names_of(scenario)
     return scenario, names, setup_of(scenario, names)
 
@@ -138,7 +138,7 @@ def _run(scenario, setup, names, seeds, params, views, threads, deployments=DEPL
     results put in place."""
     from .month import run_months
 
-    world = new_world(scenario, setup, names, seeds, params, deployments=deployments, records=records, series=views)
+    world = new_world(scenario, setup, names, seeds, params, views, deployments=deployments, records=records)
     slices = _slices(len(seeds), threads)
     if len(slices) == 1:
         run_months(setup, world, outputs.recorded_fields(world), 0, setup.months, True)

@@ -105,7 +105,9 @@ class LiptakoModel(mesa.Model):
 
     def _build(self) -> None:
         """A fresh world for this model's seed and parameters, initialised (no month run yet)."""
-        self.world = new_world(self.spec, self.setup, self.names, np.array([self.seed]), self._params.copy(),
+        S, B, F = len(self.names.states), len(self.names.blocs), len(self.names.sources)
+        series = outputs.series_arrays(1, self.setup.months, S, B, F)
+        self.world = new_world(self.spec, self.setup, self.names, np.array([self.seed]), self._params.copy(), series,
                                deployments=self._capacity[0], records=self._capacity[1])  # fmt: skip
         self._fields = outputs.recorded_fields(self.world)
         run_months(self.setup, self.world, self._fields, 0, 0, True)

@@ -421,24 +421,20 @@ def new_world(
     names: Names,
     seeds: np.ndarray,
     params: np.ndarray,
+    series: tuple[np.ndarray, np.ndarray, np.ndarray],
     *,
     deployments: int = 32,
     records: int = 192,
-    series: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> World:
     """The World of ``len(seeds)`` replications at the start of the scenario.
 
     ``params`` holds one row of registry values per replication; ``deployments`` and ``records`` are the
     slots each replication has for concurrent deployments and event records (the engine retries with more if
-    a replication runs out). ``series`` are the arrays the monthly series are written into (by default new
-    ones); see :mod:`liptako.model.outputs`.
+    a replication runs out). ``series`` are the arrays the monthly series are written into
+    (:func:`liptako.model.outputs.series_arrays`).
     """
-    from .outputs import series_arrays
-
     R = len(seeds)
     S, B, P, G = len(names.states), len(names.blocs), len(names.partners), len(names.groups)
-    F = P + 2
-    T = setup.months
     f8, i8, b1 = np.float64, np.int64, np.bool_
     start = setup.start
     st = [scenario.states[iso] for iso in names.states]
@@ -505,7 +501,7 @@ def new_world(
         for iso, count in scenario.armed_groups[gid].fighters.items():
             if count > 0:
                 groups[:, g, si[iso]] = count
-    state_series, funding_series, member_series = series if series is not None else series_arrays(R, T, S, B, F)
+    state_series, funding_series, member_series = series
     C = S * B
     D, E = deployments, records
     return World(
@@ -518,7 +514,7 @@ def new_world(
         deaths=np.zeros((R, S)),
         deaths_total=np.zeros((R, S)),
         budget_per_soldier=budget_per_soldier,
-        funding=np.zeros((R, F, S)),
+        funding=np.zeros((R, P + 2, S)),
         funds=np.zeros((R, S)),
         spending_abroad=np.zeros((R, S)),
         readiness=np.ones((R, S)),

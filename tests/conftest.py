@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from liptako.model.model import LiptakoModel
-from liptako.model.scenario import Scenario, load
+from liptako.model.scenario import Scenario, load, validate
 
 START = "2023-09"  # the baseline's first month
 
@@ -48,7 +48,7 @@ def derive(
     if edit is not None:
         edit(data)
     # ``replace`` re-validates the data with the cross-reference checks a file gets.
-    return Scenario.model_validate(data).replace()
+    return validate(data, "test scenario")
 
 
 def model_run(

@@ -26,12 +26,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from liptako.model.errors import InputError
-from liptako.model.scenario import Scenario, load
 
 from .engine import (
     COMMAND_COLUMNS,
@@ -45,6 +42,7 @@ from .engine import (
     LessonResult,
 )
 from .loading import FILE_NAME, read_lesson
+from .teaching import TEACHING_SCENARIOS, folder, teaching_scenario
 
 __all__ = [
     "COMMAND_COLUMNS",
@@ -66,29 +64,9 @@ __all__ = [
 ]
 
 
-def _folder() -> Path:
-    """This package's folder (lesson files and ``scenarios/``)."""
-    return Path(str(resources.files("liptako.lessons")))
-
-
 def lesson_files() -> list[Path]:
     """The lesson files, in the course's order."""
-    return sorted(p for p in _folder().iterdir() if FILE_NAME.match(p.name))
-
-
-# The lessons' own scenario files (beyond the bundled ones): file name -> TOML text. docs/teaching/generate.py
-# copies them to TEACHING_FOLDER, so that the classroom app and `liptako run` can open them there.
-TEACHING_SCENARIOS: dict[str, str] = {
-    p.name: p.read_text(encoding="utf-8") for p in sorted((_folder() / "scenarios").glob("*.toml"))
-}
-
-
-@cache
-def teaching_scenario(filename: str) -> Scenario:
-    """A teaching scenario (a key of :data:`TEACHING_SCENARIOS`), loaded and validated like any scenario file."""
-    if filename not in TEACHING_SCENARIOS:
-        raise InputError(filename, None, "no such teaching scenario; there are: " + ", ".join(TEACHING_SCENARIOS))
-    return load(_folder() / "scenarios" / filename)
+    return sorted(p for p in folder().iterdir() if FILE_NAME.match(p.name))
 
 
 LESSONS: tuple[Lesson, ...] = tuple(read_lesson(p) for p in lesson_files())

@@ -62,7 +62,7 @@ class Arm:
 
     def source(self) -> str | Scenario:
         """What :func:`liptako.replicate` takes for this arm's scenario."""
-        from . import teaching_scenario
+        from .teaching import teaching_scenario
 
         return teaching_scenario(self.scenario) if self.teaching else self.scenario
 

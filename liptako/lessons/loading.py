@@ -118,7 +118,7 @@ def read_lesson(path: Path, shown: str | None = None, number: int | None = None)
 
 
 def _build(spec: LessonFile, shown: str, lesson_id: str, number: int) -> Lesson:
-    from . import TEACHING_SCENARIOS, teaching_scenario
+    from .teaching import TEACHING_SCENARIOS, teaching_scenario
 
     def fail(key: str, problem: str):
         raise InputError(shown, key, problem)

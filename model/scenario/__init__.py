@@ -19,7 +19,7 @@ The package holds three modules, each imported only by those after it:
 Everything public is re-exported here: import from ``liptako.model.scenario``.
 """
 
-from .loading import bundled_names, load, read_toml
+from .loading import bundled_names, changed, load, read_toml, validate
 from .schema import (
     BLOCS,
     EVENT_TYPES,
@@ -81,8 +81,10 @@ __all__ = [
     "WithdrawalEvent",
     "YearMonth",
     "bundled_names",
+    "changed",
     "format_month",
     "load",
     "parse_month",
     "read_toml",
+    "validate",
 ]

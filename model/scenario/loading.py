@@ -9,6 +9,7 @@ Nothing else reads scenario files.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from .messages import _check_references, _explain
-from .schema import Scenario
+from .schema import Scenario, parse_month
 
 
 def bundled_names() -> list[str]:
@@ -137,3 +138,28 @@ def _validate(data: dict, shown: str, provenance: dict) -> Scenario:
         raise _explain(err, shown, provenance) from None
     _check_references(scenario, data, shown, provenance)
     return scenario
+
+
+def validate(data: dict, shown: str = "scenario data") -> Scenario:
+    """A Scenario from a dict of its tables (as a TOML file would give), checked like a file: schema and
+    cross-references; errors name ``shown``."""
+    return _validate(data, shown, {})
+
+
+def changed(
+    scenario: Scenario,
+    *,
+    months: int | None = None,
+    parameters: Mapping[str, float] | None = None,
+    where: str = "overrides",
+) -> Scenario:
+    """A copy of a scenario with another horizon and/or more parameter overrides, validated like the file.
+    Events past a shortened horizon are never reached, and are dropped."""
+    data = scenario.model_dump(by_alias=True)
+    if months is not None:
+        data["scenario"]["months"] = months
+        end = scenario.start + months - 1
+        data["events"] = [e for e in data["events"] if parse_month(e["date"]) <= end]
+    if parameters:
+        data["parameters"] = {**data["parameters"], **parameters}
+    return _validate(data, where, {})

@@ -11,7 +11,6 @@ blocs, parameter overrides and the dated ``[[events]]`` (:data:`Event`, one clas
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -284,22 +283,3 @@ class Scenario(_Strict):
         """The state's name in words."""
         spec = self.states.get(iso3)
         return (spec.name if spec and spec.name else None) or COUNTRIES[iso3].name
-
-    def replace(
-        self,
-        *,
-        months: int | None = None,
-        parameters: Mapping[str, float] | None = None,
-        where: str = "overrides",
-    ) -> Scenario:
-        """A copy with another horizon and/or more parameter overrides, validated like the file."""
-        data = self.model_dump(by_alias=True)
-        if months is not None:
-            data["scenario"]["months"] = months
-            end = self.start + months - 1  # events past a shortened horizon are never reached: drop them
-            data["events"] = [e for e in data["events"] if parse_month(e["date"]) <= end]
-        if parameters:
-            data["parameters"] = {**data["parameters"], **parameters}
-        from .loading import _validate  # here, not at the top: loading imports this module
-
-        return _validate(data, where, {})
