@@ -238,6 +238,7 @@ def fight_insurgencies(s, w, r, t, p):
     moves, touched = np.empty(S), np.empty(S, dtype=np.bool_)
     for g in range(w.group_fighters.shape[1]):
         for i in range(S):
-            recruit(s, w, r, g, i, p)
+            if w.group_fighters[r, g, i] > 0.0:  # only where the group is
+                recruit(s, w, r, g, i, p)
         move_across_borders(s, w, r, g, month, moves, touched, p)
     count_fighters(w, r)
