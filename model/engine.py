@@ -28,7 +28,7 @@ from .world import Names, Setup, World, names_of, new_world, parameter_rows, set
 
 CHUNK = 2000  # replications per chunk: a chunk's world (not its series) stays under about 100 MB
 DEPLOYMENT_SLOTS = 32  # room per replication; a replication that runs out is run again with twice as much
-RECORD_SLOTS = 256
+RECORD_SLOTS = 512
 
 
 class Records(NamedTuple):

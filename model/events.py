@@ -87,10 +87,14 @@ def apply_event(s, w, r, t, e, p):
 
 # --- Phase 1 ----------------------------------------------------------------------------------------------------
 @kernel
-def fire(s, w, r, t):
-    """End what ran out; apply the scenario's events for this month, in order."""
+def fire(s, w, r, t, p):
+    """End what ran out; apply the scenario's events for this month, in order. Returns the parameters as they
+    stand after the events (a set_parameter event changes them from its month on)."""
     month = s.start + t
-    run_out(s, w, r, month, params_of(w, r))
+    run_out(s, w, r, month, p)
     for e in range(len(s.ev_month)):
         if s.ev_month[e] == month:
-            apply_event(s, w, r, t, e, params_of(w, r))  # read again: an event may have changed a parameter
+            apply_event(s, w, r, t, e, p)
+            if s.ev_type[e] == EV_SET_PARAMETER:
+                p = params_of(w, r)
+    return p

@@ -91,7 +91,8 @@ def allocate(s, w, r, k, p):
             spent += monthly * share
     w.to_blocs[r, k] = spent
     rest = monthly - spent
-    weights = np.zeros(len(s.code))
+    weights = w.scratch[r, 3]
+    weights[:] = 0.0
     for i in range(len(s.code)):
         if partners.eligible(w, r, k, i):
             weights[i] = weight(s, w, r, k, i, p)

@@ -161,11 +161,11 @@ def recruit(s, w, r, g, i, p):
 @kernel
 def move_across_borders(s, w, r, g, month, moves, touched, p):
     """Armed group g sends a share of its fighters toward weaker neighbours; states it newly operates in are
-    recorded (a handful of fighters, under one, is no presence). ``moves`` and ``touched`` are scratch arrays
-    of one entry per state."""
+    recorded (a handful of fighters, under one, is no presence). ``moves`` and ``touched`` (1 where fighters
+    leave or arrive) are scratch arrays of one entry per state."""
     S = len(s.code)
     moves[:] = 0.0
-    touched[:] = False
+    touched[:] = 0.0
     for i in range(S):
         n = w.group_fighters[r, g, i]
         if n < p.operating_threshold or s.nb_start[i] == s.nb_start[i + 1]:
@@ -177,13 +177,13 @@ def move_across_borders(s, w, r, g, month, moves, touched, p):
             continue
         leaving = p.fighter_spread * s.spread[g] * n * w.territory[r, i]
         moves[i] -= leaving
-        touched[i] = True
+        touched[i] = 1.0
         for k in range(s.nb_start[i], s.nb_start[i + 1]):
             j = s.nb[k]
             moves[j] += leaving * pull(w.capacity[r, j], n, p) / total
-            touched[j] = True
+            touched[j] = 1.0
     for i in range(S):
-        if not touched[i]:
+        if touched[i] == 0.0:
             continue
         before = w.group_fighters[r, g, i]
         after = before + moves[i]
@@ -222,8 +222,8 @@ def fight_insurgencies(s, w, r, t, p):
     S = len(s.code)
     for i in range(S):
         assess_balance(s, w, r, i, p)
-    before = w.territory[r].copy()
-    spills = np.empty(S)
+    before, spills, moves, touched = w.scratch[r, 0], w.scratch[r, 1], w.scratch[r, 2], w.scratch[r, 3]
+    before[:] = w.territory[r]
     for i in range(S):
         spills[i] = spill(s, w, r, i, before, p)
     key = draws.stream_key(w.seed[r], draws.INSURGENCY, t)
@@ -235,7 +235,6 @@ def fight_insurgencies(s, w, r, t, p):
         if w.offensive[r, i]:
             records.add(w, r, month, records.OFFENSIVE, records.NONE, state=i, group=main_group(w, r, i),
                         x0=w.territory[r, i])  # fmt: skip
-    moves, touched = np.empty(S), np.empty(S, dtype=np.bool_)
     for g in range(w.group_fighters.shape[1]):
         for i in range(S):
             if w.group_fighters[r, g, i] > 0.0:  # only where the group is

@@ -35,8 +35,7 @@ from .compiled import as_struct, kernel, params_of
 @kernel
 def month(s, w, r, t, fields):
     """Advance replication r through month t: the nine phases of the module docstring."""
-    events.fire(s, w, r, t)  # 1. Events
-    p = params_of(w, r)  # (after the events: one may have changed a parameter)
+    p = events.fire(s, w, r, t, params_of(w, r))  # 1. Events (which may change a parameter)
     funding.fund(s, w, r, t, p)  # 2. Funding
     insurgency.fight_insurgencies(s, w, r, t, p)  # 3. Insurgency
     defence.call_for_help(s, w, r, t, p)  # 4. Aggression and calls for help

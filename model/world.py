@@ -240,6 +240,7 @@ class World(NamedTuple):
     rec_code: np.ndarray
     rec_x: np.ndarray  # [R, E, 4]
     overflow: np.ndarray  # [R] 1: a deployment found no free slot, 2: an event record found none
+    scratch: np.ndarray  # [R, 4, S] working space of the month's phases (so that they allocate nothing)
 
 
 @dataclass(frozen=True)
@@ -614,6 +615,7 @@ def new_world(
         rec_code=np.zeros((R, E), dtype=np.int32),
         rec_x=np.zeros((R, E, 4)),
         overflow=np.zeros(R, dtype=i8),
+        scratch=np.zeros((R, 4, S)),
     )
 
 
