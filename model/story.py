@@ -1,7 +1,7 @@
 """The story of a run in words, rendered from its event records (``records.py``): one dated sentence each.
 
 ``frame`` gives the records as a DataFrame (rep, date, kind, state, other, bloc, partner, group, outcome, the
-numbers x0..x3, who and text); ``lines`` the story, ``"2025-03 Burkina Faso: a coup attempt ... fails"``. The
+parameter a ``parameter`` record changed, the numbers x0..x3, who and text); ``lines`` the story, ``"2025-03 Burkina Faso: a coup attempt ... fails"``. The
 answers to a call for help are records of their own and are told within the call's sentence.
 """
 
@@ -132,6 +132,7 @@ def frame(names: Names, records, with_rep: bool = True) -> pd.DataFrame:
         "partner": ids(records.partner, names.partners),
         "group": ids(records.group, names.groups),
         "outcome": np.asarray([None, *rec.OUTCOMES[1:]], dtype=object)[records.outcome.astype(np.int64)],
+        "parameter": [REGISTRY[c].name if k == rec.PARAMETER else None for k, c in zip(kinds, codes, strict=True)],
         **{f"x{i}": records.x[:, i] if n else np.zeros(0) for i in range(4)},
         "who": who,
         "text": text,
