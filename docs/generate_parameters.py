@@ -20,22 +20,22 @@ TARGET = Path(__file__).resolve().parent / "parameters.md"
 # Why each group of parameters exists, in one sentence, and which phase of the month uses it.
 GROUP_NOTES = {
     "funding": "Domestic revenue, sanctions and readiness (phase 2, funding; code: `model/funding.py`, "
-    "`agents/state.py`).",
+    "`fund`).",
     "partners": "How external partners allocate money, deploy security personnel, protect regimes, and are "
-    "expelled or invited (phases 2 and 8; code: `model/funding.py`, `agents/partner.py`, "
-    "`LiptakoModel._partnerships`).",
+    "expelled or invited (phases 2 and 8; code: `model/funding.py`, `allocation_weight`; `model/partners.py`, "
+    "`partnerships`).",
     "insurgency": "Balance of force, territory, deaths, displacement, fighters, offensives and external "
-    "interventions (phases 3 and 4; code: `model/insurgency.py`, `agents/state.py`, "
-    "`agents/armed_group.py`).",
+    "interventions (phases 3 and 4; code: `model/insurgency.py`, `fight_insurgencies`; `model/defence.py`, "
+    "`start_intervention`).",
     "mutual defence": "Whether an ally honours a call for help, and what a deployment costs (phases 4 and 5; "
-    "code: `model/defence.py`, `State.answer_call`).",
+    "code: `model/defence.py`, `honour_probability`, `answer_call`).",
     "legitimacy": "The legitimacy target and the sovereigntist rally (phase 6; code: "
-    "`model/legitimacy.py`, `Junta.update_legitimacy`).",
-    "cohesion": "The army's cohesion target (phase 6; code: `model/legitimacy.py`, `Junta.update_cohesion`).",
+    "`model/legitimacy.py`, `legitimacy_target`, `update`).",
+    "cohesion": "The army's cohesion target (phase 6; code: `model/legitimacy.py`, `cohesion_target`).",
     "coups": "Coup hazard, coup trap, success of an attempt and the new junta's orientation (phase 7; "
-    "code: `model/coups.py`, `LiptakoModel.coup`).",
+    "code: `model/coups.py`, `coup_hazard`, `coup_success_probability`, `successor_alignment`).",
     "membership": "Commitment to blocs, notice and exit, accession votes, sanctions and intervention threats "
-    "(phase 8; code: `model/membership.py`, `Junta.update_commitment`, `agents/bloc.py`).",
+    "(phase 8; code: `model/membership.py`, `commitment_target`, `update_commitment`, `vote_probability`).",
 }
 
 
