@@ -1,23 +1,26 @@
 """Throughput and memory of sweeps: runs per second on 1 and 2 workers and through a local Dask cluster, and
 peak memory for 1,000 and 5,000 runs.
 
-    uv run python benchmarks/bench_sweep.py            # everything (about 6 minutes on 2 cores)
-    uv run python benchmarks/bench_sweep.py --runs 200 # quicker, smaller sweeps
+    uv run python benchmarks/bench_sweep.py                  # everything (about 2 minutes on 2 cores)
+    uv run python benchmarks/bench_sweep.py --runs 10000     # bigger sweeps
+    uv run python benchmarks/bench_sweep.py --repeats 1      # one measurement of each, quicker
 
 Each measurement is a fresh sweep of the baseline (an LHS design with replications, 120 months) in a subprocess,
 so its start-up, its worker pool and its memory are its own. The subprocess first imports the libraries any
 sweep command loads to read an experiment and write Parquet (pandas, pyarrow, scipy); the clock then runs from
 ``execute()`` to its return: the design, the results folder, loading the compiled engine and starting the
 workers, every run, every file. Throughput counts runs over that wall time (worker start-up included); parallel
-efficiency is (rate on 2 workers) / (2 x rate on 1 worker). The engine's disk cache is filled beforehand, as
-after any first run. Peak
-memory is the largest resident set (VmHWM) of the sweep's main process and of any one worker, read from /proc.
+efficiency is (rate on 2 workers) / (2 x rate on 1 worker). Each sweep is measured ``--repeats`` times, the
+configurations alternating so that machine noise hits them alike; the script prints the median rates and the
+range of the efficiency over the repeats. The engine's disk cache is filled beforehand, as after any first run.
+Peak memory is the largest resident set (VmHWM) of the sweep's main process and of any one worker, read from /proc.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,7 +81,7 @@ def measure(runs: int, workers: int, dask: str | None, folder: Path) -> dict:
     it, so that the sweep itself stays single-threaded (it forks warm workers only then)."""
     path = folder / f"bench-{runs}.toml"
     path.write_text(EXPERIMENT.format(runs=runs, points=runs // 10))
-    out = folder / f"out-{runs}-{workers}-{dask or 'pool'}"
+    out = Path(tempfile.mkdtemp(dir=folder)) / "results"  # a fresh folder each time: a sweep resumes otherwise
     script = folder / "child.py"
     script.write_text(CHILD)
     child = subprocess.Popen([sys.executable, str(script), str(path), str(out), str(workers), dask or "-"],
@@ -103,23 +106,29 @@ def measure(runs: int, workers: int, dask: str | None, folder: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1000, help="runs in the throughput sweeps (default 1000)")
+    parser.add_argument("--repeats", type=int, default=3, help="measurements of each configuration (default 3)")
     parser.add_argument("--memory-runs", type=int, nargs="*", default=[1000, 5000])
     args = parser.parse_args()
     subprocess.run([sys.executable, "-c", "import liptako.experiments.warm"], check=True)  # fill the disk cache
+    configs = {"1 worker": (1, None), "2 workers": (2, None), "dask local x2": (2, "local")}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         t0 = time.perf_counter()
-        one = measure(args.runs, 1, None, folder)
-        two = measure(args.runs, 2, None, folder)
-        dask = measure(args.runs, 2, "local", folder)
-        rate = {k: v["runs"] / v["wall"] for k, v in (("1 worker", one), ("2 workers", two), ("dask local x2", dask))}
-        print(f"baseline sweep, {args.runs} runs of 120 months:")
+        found: dict[str, list[dict]] = {name: [] for name in configs}
+        for _ in range(args.repeats):
+            for name, (workers, dask) in configs.items():
+                found[name].append(measure(args.runs, workers, dask, folder))
+        rates = {name: [m["runs"] / m["wall"] for m in ms] for name, ms in found.items()}
+        rate = {name: statistics.median(r) for name, r in rates.items()}
+        print(f"baseline sweep, {args.runs} runs of 120 months, median of {args.repeats}:")
         for name, r in rate.items():
-            print(f"  {name:14s} {r:6.1f} runs/s")
-        print(f"  parallel efficiency on 2 workers: {rate['2 workers'] / (2 * rate['1 worker']):.0%} (goal >= 85%)")
+            print(f"  {name:14s} {r:6.1f} runs/s  (wall {statistics.median(m['wall'] for m in found[name]):.2f} s)")
+        each = [two / (2 * one) for one, two in zip(rates["1 worker"], rates["2 workers"], strict=True)]
+        print(f"  parallel efficiency on 2 workers: {rate['2 workers'] / (2 * rate['1 worker']):.0%} of the medians; "
+              f"{min(each):.0%} to {max(each):.0%} over the repeats (goal >= 85%)")  # fmt: skip
         print(f"  Dask local on 2 workers vs the process pool: {rate['dask local x2'] / rate['2 workers']:.0%}")
         for runs in args.memory_runs:
-            m = two if runs == args.runs else measure(runs, 2, None, folder)
+            m = found["2 workers"][0] if runs == args.runs else measure(runs, 2, None, folder)
             print(f"peak memory, {runs:,} runs on 2 workers: main process {m['main_mb']:.0f} MB, "
                   f"largest worker {m['worker_mb']:.0f} MB")  # fmt: skip
         print(f"(benchmark took {time.perf_counter() - t0:.0f} s)")
