@@ -19,8 +19,7 @@ TARGET = Path(__file__).resolve().parent / "parameters.md"
 
 # Why each group of parameters exists, in one sentence, and which phase of the month uses it.
 GROUP_NOTES = {
-    "funding": "Domestic revenue, sanctions and readiness (phase 2, funding; code: `model/funding.py`, "
-    "`fund`).",
+    "funding": "Domestic revenue, sanctions and readiness (phase 2, funding; code: `model/funding.py`, `fund`).",
     "partners": "How external partners allocate money, deploy security personnel, protect regimes, and are "
     "expelled or invited (phases 2 and 8; code: `model/funding.py`, `allocation_weight`; `model/partners.py`, "
     "`partnerships`).",

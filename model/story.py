@@ -1,8 +1,9 @@
 """The story of a run in words, rendered from its event records (``records.py``): one dated sentence each.
 
 ``frame`` gives the records as a DataFrame (rep, date, kind, state, other, bloc, partner, group, outcome, the
-parameter a ``parameter`` record changed, the numbers x0..x3, who and text); ``lines`` the story, ``"2025-03 Burkina Faso: a coup attempt ... fails"``. The
-answers to a call for help are records of their own and are told within the call's sentence.
+parameter a ``parameter`` record changed, the numbers x0..x3, who and text); ``lines`` the story,
+``"2025-03 Burkina Faso: a coup attempt ... fails"``. The answers to a call for help are records of their own
+and are told within the call's sentence.
 """
 
 from __future__ import annotations
