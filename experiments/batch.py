@@ -73,9 +73,17 @@ class Batch:
     @cached_property
     def events(self) -> pd.DataFrame:
         """Every replication's event records: ``rep``, ``date``, ``kind``, ``state``, ``other``, ``bloc``,
-        ``partner``, ``group``, ``outcome``, ``x0``..``x3``, ``who``, ``text``."""
+        ``partner``, ``group``, ``outcome``, ``parameter``, ``x0``..``x3``, ``who``, ``text``. Rendering the
+        sentences takes a few seconds for 10,000 replications; :attr:`records` is the same without them."""
         sim = self.simulation
         return story.frame(sim.names, sim.records)
+
+    @cached_property
+    def records(self) -> pd.DataFrame:
+        """The event records without their sentences (no ``who`` and ``text``): the same rows as
+        :attr:`events`, at a fraction of the cost, for analyses that count or filter events."""
+        sim = self.simulation
+        return story.frame(sim.names, sim.records, text=False)
 
     def array(self, name: str) -> np.ndarray:
         """A per-state monthly series as an array ``[R, T, S]`` (states in ``batch.states`` order)."""

@@ -96,15 +96,44 @@ def sentence(names: Names, kind: int, outcome: int, month: int, state: int, othe
     raise ValueError(f"unknown record kind {kind}")
 
 
-def frame(names: Names, records, with_rep: bool = True) -> pd.DataFrame:
-    """The records as a DataFrame, one row each, with who and the sentence (answers told within calls)."""
+def frame(names: Names, records, with_rep: bool = True, text: bool = True) -> pd.DataFrame:
+    """The records as a DataFrame, one row each, with who and the sentence (answers told within calls) unless
+    ``text`` is false."""
+    n = len(records.kind)
+
+    def ids(values, table):
+        table = np.asarray([*table, None], dtype=object)  # index -1 reads None
+        return table[np.asarray(values, dtype=np.int64)]
+
+    data = {
+        "date": _dates(records.month),
+        "kind": np.asarray(rec.KINDS, dtype=object)[records.kind.astype(np.int64)],
+        "state": ids(records.state, names.states),
+        "other": ids(records.other, names.states),
+        "bloc": ids(records.bloc, names.blocs),
+        "partner": ids(records.partner, names.partners),
+        "group": ids(records.group, names.groups),
+        "outcome": np.asarray([None, *rec.OUTCOMES[1:]], dtype=object)[records.outcome.astype(np.int64)],
+        "parameter": np.where(records.kind == rec.PARAMETER, ids(records.code, [q.name for q in REGISTRY]), None),
+        **{f"x{i}": records.x[:, i] if n else np.zeros(0) for i in range(4)},
+    }
+    if text:
+        data["who"], data["text"] = _sentences(names, records)
+    out = pd.DataFrame(data)
+    if with_rep:
+        out.insert(0, "rep", records.rep)
+    return out
+
+
+def _sentences(names: Names, records) -> tuple[list[str], list[str]]:
+    """Who each record is about, and its sentence (a call's answers are told within the call's)."""
     n = len(records.kind)
     kinds, outcomes = records.kind.tolist(), records.outcome.tolist()
     months = records.month.tolist()
     states, others = records.state.tolist(), records.other.tolist()
     blocs, partners, groups = records.bloc.tolist(), records.partner.tolist(), records.group.tolist()
     codes, xs, reps = records.code.tolist(), records.x.tolist(), records.rep.tolist()
-    who, text = [""] * n, [""] * n
+    who, sentences = [""] * n, [""] * n
     for k in range(n):
         answers = ""
         if kinds[k] == rec.CALL:
@@ -117,31 +146,15 @@ def frame(names: Names, records, with_rep: bool = True) -> pd.DataFrame:
                 )
                 j += 1
             answers = "; ".join(told)
-        who[k], text[k] = sentence(names, kinds[k], outcomes[k], months[k], states[k], others[k], blocs[k],
-                                   partners[k], groups[k], codes[k], tuple(xs[k]), answers)  # fmt: skip
+        who[k], sentences[k] = sentence(names, kinds[k], outcomes[k], months[k], states[k], others[k], blocs[k],
+                                        partners[k], groups[k], codes[k], tuple(xs[k]), answers)  # fmt: skip
+    return who, sentences
 
-    def ids(values, table):
-        table = np.asarray([*table, None], dtype=object)  # index -1 reads None
-        return table[np.asarray(values, dtype=np.int64)]
 
-    data = {
-        "date": [format_month(m) for m in months],
-        "kind": np.asarray(rec.KINDS, dtype=object)[records.kind.astype(np.int64)],
-        "state": ids(records.state, names.states),
-        "other": ids(records.other, names.states),
-        "bloc": ids(records.bloc, names.blocs),
-        "partner": ids(records.partner, names.partners),
-        "group": ids(records.group, names.groups),
-        "outcome": np.asarray([None, *rec.OUTCOMES[1:]], dtype=object)[records.outcome.astype(np.int64)],
-        "parameter": [REGISTRY[c].name if k == rec.PARAMETER else None for k, c in zip(kinds, codes, strict=True)],
-        **{f"x{i}": records.x[:, i] if n else np.zeros(0) for i in range(4)},
-        "who": who,
-        "text": text,
-    }
-    out = pd.DataFrame(data)
-    if with_rep:
-        out.insert(0, "rep", records.rep)
-    return out
+def _dates(months: np.ndarray) -> np.ndarray:
+    """``YYYY-MM`` of each month, formatting each distinct month once."""
+    distinct, where = np.unique(np.asarray(months, dtype=np.int64), return_inverse=True)
+    return np.asarray([format_month(int(m)) for m in distinct], dtype=object)[where.reshape(-1)]
 
 
 def lines(events: pd.DataFrame) -> list[str]:

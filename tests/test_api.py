@@ -55,6 +55,8 @@ def test_replicate_returns_tables_of_every_replication():
     ev = batch.events
     assert {"rep", "date", "kind", "state", "bloc", "partner", "outcome", "text"} <= set(ev.columns)
     assert set(ev["rep"]) <= set(range(12))
+    # the records are the same rows without their sentences
+    pd.testing.assert_frame_equal(batch.records, ev.drop(columns=["who", "text"]), check_exact=True)
     assert batch.array("territory").shape == (12, 18, len(batch.states))
     assert set(batch.aggregates.columns) >= {"rep", "month", "date", "members", "territory_mean"}
 
