@@ -1,0 +1,78 @@
+"""The coup record in the project: the Powell & Thyne list gives calibration.md's rates when read as a
+country-year panel, and runs are read into the same panel the same way."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from liptako import replicate
+from liptako.experiments.coup_record import (
+    WEST_AFRICA,
+    attempt_rates,
+    country_years,
+    model_attempts,
+    powell_thyne,
+)
+
+
+@pytest.fixture(scope="module")
+def record() -> pd.DataFrame:
+    return powell_thyne()
+
+
+def test_the_list_is_the_versioned_powell_thyne_list(record):
+    assert len(record) == 476 and record["year"].between(1950, 2019).all()
+    assert set(WEST_AFRICA) <= set(record["country"]) | {"CPV"}  # Cape Verde never had an attempt
+
+
+def test_west_africa_2000_2019_gives_calibration_mds_rates(record):
+    panel = country_years(record, WEST_AFRICA, 2000, 2019)
+    rates = attempt_rates(panel)
+    assert rates["country_years"] == 320
+    assert rates["share"] == pytest.approx(18 / 320)  # calibration.md: 5.63%
+    assert rates["with_prior"] == pytest.approx(0.162, abs=5e-4) and rates["n_with_prior"] == 74
+    assert rates["without_prior"] == pytest.approx(0.0244, abs=5e-5)
+    assert rates["with_prior"] / rates["without_prior"] == pytest.approx(6.6, abs=0.05)
+    assert (panel["successes"].sum(), panel["attempts"].sum()) == (9, 19)
+
+
+def test_calm_coastal_states_and_the_founders_records(record):
+    calm = country_years(record, ["GHA", "SEN", "NGA", "BEN"], 2000, 2019)
+    assert len(calm) == 80 and calm["attempts"].sum() == 0
+    for iso, share in {"MLI": 0.067, "BFA": 0.133, "NER": 0.100}.items():
+        assert attempt_rates(country_years(record, [iso], 1960, 2019))["share"] == pytest.approx(share, abs=5e-4)
+
+
+def test_the_prior_five_years_are_the_five_calendar_years_before():
+    attempts = pd.DataFrame({"country": ["AAA", "AAA", "BBB"], "year": [1998, 2003, 2010],
+                             "success": [True, False, True]})  # fmt: skip
+    panel = country_years(attempts, ["AAA", "BBB"], 2000, 2010).set_index(["country", "year"])
+    prior_years = {y for (c, y), row in panel.iterrows() if c == "AAA" and row["prior"]}
+    assert prior_years == {2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008}  # 1998 covers 1999-2003
+    assert not panel.loc[("BBB", slice(None)), "prior"].any()  # its attempt is in the last year
+    assert panel.loc[("AAA", 2003), "attempt"] and panel["attempts"].sum() == 2
+
+
+def test_runs_are_read_into_the_same_panel_with_the_scenarios_past_coups():
+    batch = replicate("baseline", 40, seed=2)
+    attempts = model_attempts(batch)
+    states = [iso for iso in WEST_AFRICA if iso in batch.scenario.states]
+    panel = country_years(attempts, states, 2024, 2032, by=["rep"], groups=range(batch.reps))
+    assert len(panel) == 40 * len(states) * 9
+    coups = batch.records[batch.records["kind"] == "coup"]
+    simulated = coups[coups["state"].isin(states) & coups["date"].between("2024-01", "2032-12")]
+    assert panel["attempts"].sum() == len(simulated)
+    assert panel["successes"].sum() == (simulated["outcome"] == "success").sum()
+    # Mali's coups of 2020 and 2021 are its history: 2024 and 2025 follow an attempt in the prior five years
+    mali = panel[(panel["country"] == "MLI") & panel["year"].isin([2024, 2025, 2026])]
+    assert mali.groupby("year")["prior"].all().tolist()[:2] == [True, True]
+    rates = attempt_rates(panel)
+    assert 0 < rates["without_prior"] < rates["with_prior"] < 1
+
+
+def test_a_replication_without_attempts_still_counts_its_country_years():
+    attempts = pd.DataFrame({"rep": [0], "country": ["MLI"], "year": [2025], "success": [False]})
+    panel = country_years(attempts, ["MLI", "NER"], 2024, 2026, by=["rep"], groups=range(3))
+    assert len(panel) == 3 * 2 * 3 and panel["attempts"].sum() == 1
+    assert attempt_rates(panel)["share"] == pytest.approx(1 / 18)
