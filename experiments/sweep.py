@@ -1,9 +1,10 @@
 """Running an experiment: many runs through a ``concurrent.futures.Executor``, streamed to a results folder.
 
 The executor is a local process pool by default (all cores, or ``workers``), or a Dask distributed cluster
-(``dask="tcp://host:port"`` or ``"local"``). Runs travel in chunks so that per-task overhead stays small;
-workers return outcomes (a small table per chunk), never models. Each run's seed depends only on its
-replication (common random numbers), so results are identical on one worker, many, or a cluster.
+(``dask="tcp://host:port"`` or ``"local"``). Runs travel in chunks so that per-task overhead stays small; a
+local worker writes its chunk's part files itself, a Dask worker returns its tables (never models). Each run's
+seed depends only on its replication (common random numbers), so results are identical on one worker, many,
+or a cluster.
 """
 
 from __future__ import annotations
@@ -43,14 +44,29 @@ class Task:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
+    """Runs that travel to a worker together. With ``store`` (a results folder on this machine) the worker
+    writes the chunk's part files itself; without (a Dask cluster, whose workers may not share the folder) it
+    sends its tables back."""
+
     number: int
     scenarios: tuple[Scenario, ...]
     tasks: tuple[Task, ...]
+    store: str | None = None
 
 
-def run_chunk(chunk: Chunk) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+def run_chunk(chunk: Chunk) -> tuple[int, int, pd.DataFrame | None, pd.DataFrame | None]:
     """Run every task of a chunk (in a worker) as one batch per scenario, on one thread (the worker is one
-    process of many); return the chunk number, its runs and its monthly series."""
+    process of many); return the chunk number, its number of runs, and its runs and monthly series (``None``
+    once written to the chunk's store)."""
+    runs, series = _run_tasks(chunk)
+    if chunk.store is not None:
+        Store(chunk.store).write_chunk(chunk.number, runs, series)
+        return chunk.number, len(runs), None, None
+    return chunk.number, len(runs), runs, series
+
+
+def _run_tasks(chunk: Chunk) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chunk's runs (one row each) and monthly series."""
     from liptako.model.engine import simulate
     from liptako.model.tables import dates
 
@@ -77,7 +93,7 @@ def run_chunk(chunk: Chunk) -> tuple[int, pd.DataFrame, pd.DataFrame]:
         for name, values in sim.sweep_series.items():
             frame[name] = values.reshape(-1)
         series.append(frame)
-    return chunk.number, pd.concat(rows, ignore_index=True), pd.concat(series, ignore_index=True)
+    return pd.concat(rows, ignore_index=True), pd.concat(series, ignore_index=True)
 
 
 def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:
@@ -213,9 +229,12 @@ def execute(
             return result
         size = chunk_size(len(todo), n_workers)
         number = store.next_part()
+        # Workers of a local pool write their own part files (atomically, as the main process would), so that
+        # converting and writing Parquet runs in parallel instead of in this process.
+        here = str(store.root) if isinstance(executor, ProcessPoolExecutor) else None
         chunks = []
         for i in range(0, len(todo), size):
-            chunks.append(Chunk(number, scenarios, tuple(todo[i : i + size])))
+            chunks.append(Chunk(number, scenarios, tuple(todo[i : i + size]), here))
             number += 1
         progress = Progress(len(tasks), result["skipped"], e.name, stream=open(os.devnull, "w") if quiet else None)
         pending: set[Future] = set()
@@ -228,10 +247,11 @@ def execute(
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    chunk_number, runs, series = future.result()
-                    store.write_chunk(chunk_number, runs, series)
-                    result["done"] += len(runs)
-                    progress.update(len(runs))
+                    chunk_number, count, runs, series = future.result()
+                    if runs is not None:
+                        store.write_chunk(chunk_number, runs, series)
+                    result["done"] += count
+                    progress.update(count)
                     nxt = next(queue, None)
                     if nxt is not None:
                         pending.add(executor.submit(run_chunk, nxt))
