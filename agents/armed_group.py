@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
-
-if TYPE_CHECKING:
-    from liptako.model.model import LiptakoModel
 
 
 class ArmedGroup(mesa.Agent):
@@ -18,7 +13,7 @@ class ArmedGroup(mesa.Agent):
     ``liptako.model.insurgency``).
     """
 
-    def __init__(self, model: LiptakoModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         names, s = model.names, model.setup
         self.index = index

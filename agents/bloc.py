@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
-from liptako.model.world import NEVER
-
 from .fields import Field, MonthField
-
-if TYPE_CHECKING:
-    from liptako.model.model import LiptakoModel
 
 
 class Bloc(mesa.Agent):
@@ -26,7 +19,7 @@ class Bloc(mesa.Agent):
     fund = Field("fund", doc="The common fund's balance, USD M.")
     dissolved_month = MonthField("dissolved_month", doc="Month it dissolved, None if it has not.")
 
-    def __init__(self, model: LiptakoModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         names, s = model.names, model.setup
         spec = model.spec.blocs[names.blocs[index]]
@@ -52,7 +45,7 @@ class Bloc(mesa.Agent):
 
     def _months(self, array) -> dict[str, int]:
         return {iso: int(m) for iso, m in zip(self.model.names.states, array[0, self.index], strict=True)
-                if m != NEVER}  # fmt: skip
+                if m != self.model.NEVER}  # fmt: skip
 
     @property
     def members(self) -> set[str]:

@@ -1,9 +1,10 @@
 """Agent attributes that live in the world's arrays: reading one reads the world at the agent's index in the
-model's single replication, and setting it writes there (so a test or the app can nudge a state and step on)."""
+model's single replication, and setting it writes there (so a test or the app can nudge a state and step on).
+
+The agents see the engine only through their model (``agent.model.world``, its sentinels ``agent.model.NEVER``
+and ``FOREVER``, its rules): the agents package imports nothing of the engine, which builds them."""
 
 from __future__ import annotations
-
-from liptako.model.world import FOREVER, NEVER
 
 
 class Field:
@@ -26,17 +27,18 @@ class Field:
         getattr(agent.model.world, self.name)[0, agent.index] = value
 
 
-def month_or_none(value) -> int | None:
-    """A month from the world, None where it has not happened (or will not come)."""
-    value = int(value)
-    return None if value in (NEVER, FOREVER) else value
-
-
 class MonthField(Field):
-    """A month (months since year 0), None where the world holds NEVER."""
+    """A month (months since year 0), None where it has not happened or will not come (the world's NEVER and
+    FOREVER)."""
 
     def __init__(self, name: str, doc: str = "") -> None:
-        super().__init__(name, month_or_none, doc)
+        super().__init__(name, int, doc)
+
+    def __get__(self, agent, owner=None):
+        if agent is None:
+            return self
+        value = super().__get__(agent, owner)
+        return None if value in (agent.model.NEVER, agent.model.FOREVER) else value
 
     def __set__(self, agent, value) -> None:
-        super().__set__(agent, NEVER if value is None else value)
+        super().__set__(agent, agent.model.NEVER if value is None else value)

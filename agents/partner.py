@@ -6,13 +6,9 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from liptako.model.world import FOREVER, NEVER
-
 from .fields import Field
 
 if TYPE_CHECKING:
-    from liptako.model.model import LiptakoModel
-
     from .state import State
 
 
@@ -31,7 +27,7 @@ class Partner(mesa.Agent):
     unspent = Field("unspent", doc="This month's budget that found no recipient, USD M.")
     money_total = Field("money_total", doc="Paid out since the start, USD M.")
 
-    def __init__(self, model: LiptakoModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         names, s = model.names, model.setup
         self.index = index
@@ -65,9 +61,9 @@ class Partner(mesa.Agent):
     @property
     def suspended(self) -> dict[str, int | None]:
         """States where it suspends aid: the month aid resumes, None while the junta stays hostile."""
-        until = self.model.world.suspended_until[0, self.index]
-        return {iso: (None if u == FOREVER else int(u)) for iso, u in zip(self.model.names.states, until, strict=True)
-                if u != NEVER}  # fmt: skip
+        until, m = self.model.world.suspended_until[0, self.index], self.model
+        return {iso: (None if u == m.FOREVER else int(u)) for iso, u in zip(m.names.states, until, strict=True)
+                if u != m.NEVER}  # fmt: skip
 
     @property
     def personnel_deployed(self) -> float:

@@ -10,8 +10,6 @@ import mesa
 from .fields import Field, MonthField
 
 if TYPE_CHECKING:
-    from liptako.model.model import LiptakoModel
-
     from .state import State
 
 
@@ -32,7 +30,7 @@ class Regime(mesa.Agent):
     transition_deadline = MonthField("transition_deadline", doc="Promised transition to civilian rule, or None.")
     last_attempt = MonthField("last_attempt", doc="Month of the last coup attempt, None if none is known.")
 
-    def __init__(self, model: LiptakoModel, state: State) -> None:
+    def __init__(self, model: mesa.Model, state: State) -> None:
         super().__init__(model)
         self.state = state
         self.index = state.index
@@ -50,12 +48,6 @@ class Regime(mesa.Agent):
     def sovereigntist(self) -> bool:
         """Leaning non-Western (alignment above zero)."""
         return self.alignment > 0.0
-
-    def success_probability(self) -> float:
-        """Probability that a coup attempt against this regime succeeds now (``coups.coup_success_probability``)."""
-        from liptako.model.coups import coup_success_probability
-
-        return float(coup_success_probability(self.legitimacy, self.cohesion, self.protection, self.model.p))
 
     @property
     def commitment(self) -> dict[str, float]:

@@ -9,8 +9,6 @@ import mesa
 from .fields import Field, MonthField
 
 if TYPE_CHECKING:
-    from liptako.model.model import LiptakoModel
-
     from .regime import Regime
 
 
@@ -45,7 +43,7 @@ class State(mesa.Agent):
     calls_made = Field("calls_made", int, doc="Calls for help it made.")
     last_success = MonthField("last_success", doc="Month of the last successful coup, None if none.")
 
-    def __init__(self, model: LiptakoModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         names, setup = model.names, model.setup
         self.index = index

@@ -54,9 +54,9 @@ TARGETS = {
 def measure(runs: int, months: int) -> dict[str, float]:
     """Pooled rates (attempts over junta-years, successes over attempts, honours over answers) and means, over
     ``runs`` replications of the baseline (root seed 1)."""
-    import liptako
+    from .batch import replicate
 
-    batch = liptako.replicate("baseline", runs, seed=1, months=months)
+    batch = replicate("baseline", runs, seed=1, months=months)
     s = batch.summary
     founders = ("MLI", "BFA", "NER")
     deaths = batch.array("deaths")[:, :12, [batch.states.index(i) for i in founders]].sum(axis=(1, 2))

@@ -25,7 +25,7 @@ from .errors import InputError
 from .month import run_months
 from .parameters import BY_NAME, Params, as_dict
 from .scenario import Scenario, load
-from .world import new_world, parameter_rows
+from .world import FOREVER, NEVER, new_world, parameter_rows
 
 
 def seed_of(rng, seed) -> int:
@@ -118,6 +118,8 @@ class LiptakoModel(mesa.Model):
     def month(self) -> int:
         """The current month (months since year 0): the last one stepped, or the start before any step."""
         return self.spec.start + max(0, self.steps - 1)
+
+    NEVER, FOREVER = NEVER, FOREVER  # the world's sentinel months, for the agents that read it
 
     @property
     def p(self) -> Params:

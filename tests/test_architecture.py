@@ -91,6 +91,39 @@ def test_there_are_no_import_cycles():
     assert set(order) == set(g)
 
 
+def package_graph(g: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The module graph folded onto the top-level folders (``liptako.model``, with ``liptako.model.scenario``
+    inside it, ``liptako.agents``, ``liptako.experiments``, ...; the entry points of ``liptako/`` are ``liptako``)."""
+    found = modules()
+
+    def package(name: str) -> str:
+        inner = name if found[name].name == "__init__.py" else name.rpartition(".")[0]
+        return ".".join(inner.split(".")[:2])
+
+    folded: dict[str, set[str]] = {}
+    for name, targets in g.items():
+        mine = package(name)
+        folded.setdefault(mine, set()).update(package(t) for t in targets if package(t) != mine)
+    return folded
+
+
+def test_there_are_no_cycles_between_packages():
+    """The engine (liptako.model) builds the agents; the agents see it only through their model object."""
+    folded = package_graph(graph())
+    assert {"liptako.model", "liptako.agents", "liptako.experiments"} <= set(folded)
+    try:
+        list(graphlib.TopologicalSorter(folded).static_order())
+    except graphlib.CycleError as err:
+        pytest.fail(f"package cycle: {' -> '.join(err.args[1])}")
+
+
+def test_the_checker_finds_a_package_cycle():
+    g = graph()
+    g["liptako.agents.fields"] = g["liptako.agents.fields"] | {"liptako.model.world"}
+    with pytest.raises(graphlib.CycleError):
+        list(graphlib.TopologicalSorter(package_graph(g)).static_order())
+
+
 def test_the_checker_finds_a_cycle():
     g = graph()
     g["liptako.model.world"] = g["liptako.model.world"] | {"liptako.model.month"}  # month imports world already

@@ -10,6 +10,7 @@ import pytest
 from conftest import derive, mean, model_run, month_index
 
 from liptako import run
+from liptako.model.coups import coup_success_probability
 from liptako.model.model import LiptakoModel
 from liptako.model.outputs import column
 from liptako.model.scenario import bundled_names, format_month, load
@@ -72,7 +73,11 @@ def test_a_patrons_protection_lowers_coup_risk_and_the_chance_of_success():
     mali_p, mali_e = protected.state_by_id["MLI"].regime, exposed.state_by_id["MLI"].regime
     assert mali_p.protection > 0 and mali_e.protection == 0
     assert mali_p.coup_risk < mali_e.coup_risk
-    assert mali_p.success_probability() < mali_e.success_probability()
+
+    def success(model, regime):  # the coup rule, at the regime's values and the model's parameters
+        return coup_success_probability(regime.legitimacy, regime.cohesion, regime.protection, model.p)
+
+    assert success(protected, mali_p) < success(exposed, mali_e)
 
 
 def test_forced_coup_in_an_ecowas_member_brings_sanctions_and_aid_suspensions():
