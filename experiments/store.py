@@ -32,10 +32,33 @@ from .spec import Experiment
 MANIFEST = "manifest.json"
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows (``os.umask`` sets it to read it,
+    which would race with other threads creating files)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _readable(fd: int) -> None:
+    """Give a temporary file (which ``mkstemp`` makes 0600) the mode of a file opened normally: 0666 less
+    the umask (0644 under the usual 022), so that results folders are readable by others."""
+    os.fchmod(fd, 0o666 & ~_umask())
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename (mode: 0666 less
+    the umask)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        _readable(fd)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
@@ -47,6 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame as Parquet through a temporary file and a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    _readable(fd)
     os.close(fd)
     try:
         frame.to_parquet(tmp, index=False)

@@ -235,3 +235,20 @@ def test_every_bundled_scenario_can_be_replicated(tmp_path):
     runs = load(tmp_path / "all")
     assert sorted(runs["scenario"]) == sorted(bundled_names())
     assert np.isfinite(runs["survival_months"]).all()
+
+
+def test_result_files_are_readable_by_others(tmp_path):
+    """Atomic writes go through ``mkstemp`` (mode 0600); the files that land get 0666 less the umask, as a
+    plain ``open`` would give them: 0644 under the usual umask 022, 0640 under 027."""
+    from liptako.experiments.store import atomic_parquet, atomic_write_bytes
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "a.json", b"{}")
+        atomic_parquet(pd.DataFrame({"x": [1]}), tmp_path / "b.parquet")
+        os.umask(0o027)
+        atomic_write_bytes(tmp_path / "c.json", b"{}")
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes == {"a.json": 0o644, "b.parquet": 0o644, "c.json": 0o640}
