@@ -135,6 +135,46 @@ def survival_chart(
     return save(fig, stem)
 
 
+# --- forecasts against a history ------------------------------------------------------------------------------
+def evaluation_chart(evaluation: Mapping, stem: str | Path, *, bins: int = 5) -> list[Path]:
+    """Two panels of ``liptako evaluate``'s scores: the reliability diagram of the yes/no facts (forecast
+    probability against how often the fact held, binned, with the count of facts per bin) and the histogram
+    of the PIT values (flat for a calibrated forecast)."""
+    rows = evaluation["observations"]
+    p = np.asarray([x for r in rows for x in r["facts_p"]], dtype=float)
+    y = np.asarray([x for r in rows for x in r["facts_y"]], dtype=float)
+    pits = np.asarray([r["pit"] for r in rows if r["pit"] is not None], dtype=float)
+    fig, (left, right) = panel_grid(2, 2, 4.6, 3.6)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    left.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="perfect reliability")
+    for k in range(bins):
+        inside = which == k
+        if inside.any():
+            left.plot(p[inside].mean(), y[inside].mean(), "o", color=colour(0), ms=4 + 2 * np.sqrt(inside.sum()))
+            left.annotate(str(int(inside.sum())), (p[inside].mean(), y[inside].mean()), fontsize=TINY,
+                          xytext=(6, -3), textcoords="offset points")  # fmt: skip
+    left.set_xlim(-0.02, 1.02)
+    left.set_ylim(-0.05, 1.05)
+    left.set_xlabel("forecast probability", fontsize=LABEL)
+    left.set_ylabel("observed frequency", fontsize=LABEL)
+    left.set_title(f"Reliability ({len(p)} yes/no facts)", fontsize=PANEL)
+    left.legend(fontsize=SMALL, loc="upper left")
+    tidy(left)
+    right.hist(pits, bins=np.linspace(0, 1, bins + 1), color=colour(1), edgecolor="white")
+    if len(pits):
+        right.axhline(len(pits) / bins, color="0.6", lw=1, ls="--", label="calibrated")
+        right.legend(fontsize=SMALL, loc="upper center")
+    right.set_xlim(0, 1)
+    right.set_xlabel("PIT (share of runs below the observed value)", fontsize=LABEL)
+    right.set_ylabel("observations", fontsize=LABEL)
+    right.set_title(f"PIT histogram ({len(pits)} observations)", fontsize=PANEL)
+    tidy(right)
+    summary = evaluation["summary"]
+    fig.suptitle(f"{evaluation['history']['title']}: {summary['reps']:,} replications", fontsize=TITLE)
+    return save(fig, stem)
+
+
 # --- scenario comparisons -------------------------------------------------------------------------------------
 def difference_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "") -> list[Path]:
     """Paired differences from the baseline scenario with bootstrap intervals, one panel per outcome.

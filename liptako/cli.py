@@ -93,6 +93,28 @@ def build_parser() -> argparse.ArgumentParser:
     _executor_options(p)
 
     p = sub.add_parser(
+        "evaluate",
+        help="score the model's forecasts against a history file (what was observed)",
+        description="Run the history's scenario --reps times and score the forecast of each observation: the "
+        "median and central 50/80/90%% intervals, the probability given to what was observed, the PIT, CRPS or "
+        "ranked probability score, and Brier and log scores of the yes/no facts. Prints a table and writes "
+        "evaluation.json and evaluation.png/.svg (reliability diagram and PIT histogram) into --out. "
+        "histories/g5-sahel-2017.toml (bundled as g5-sahel-2017) is an example.",
+    )
+    p.add_argument("history", metavar="HISTORY", help="a history TOML file, or a bundled history's name")
+    p.add_argument("--reps", type=int, default=1000, metavar="N", help="replications (default: 1,000)")
+    p.add_argument("--seed", type=int, default=1, help="root seed of the replications (default: 1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="threads to run the replications on (default: all cores; results do not depend on it)",
+    )
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="folder for evaluation.json and the plots (default: results/evaluate-NAME)")  # fmt: skip
+
+    p = sub.add_parser(
         "sweep",
         help="run an experiment file: a grid, Latin hypercube, Sobol or Morris design",
         description="Run every point of an experiment file's design, each replicated, on all cores or a Dask "
@@ -476,6 +498,30 @@ def parameter_table() -> str:
     return "\n".join(lines).lstrip("\n")
 
 
+def cmd_evaluate(args) -> int:
+    from liptako.experiments import evaluation
+    from liptako.experiments.batch import replicate
+    from liptako.experiments.history import load_history
+
+    if not 1 <= args.reps <= 1_000_000:
+        raise UsageError(f"--reps {args.reps}: give a number of replications from 1 to 1,000,000")
+    if args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: the seed must be a non-negative integer")
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise UsageError(f"--workers {args.workers}: give a number of threads from 1 to 1024")
+    history = load_history(args.history)  # every check before any run or output
+    out = args.out or Path("results") / f"evaluate-{history.name}"
+    print(f"{history.title}: {len(history.observations)} observations; running {history.scenario.name} "
+          f"{args.reps:,} times", file=sys.stderr)  # fmt: skip
+    batch = replicate(history.scenario, args.reps, seed=args.seed, threads=args.workers)
+    result = evaluation.evaluate(history, batch, seed=args.seed)
+    result["version"] = _version()
+    print(evaluation.table(result))
+    paths = evaluation.write(result, out)
+    print(f"wrote {', '.join(str(p) for p in paths)}")
+    return 0
+
+
 def cmd_validate(args) -> int:
     from liptako.model.scenario import load
 
@@ -490,7 +536,7 @@ def cmd_validate(args) -> int:
 COMMANDS = {
     "run": cmd_run,
     "app": cmd_app, "sweep": cmd_sweep, "analyze": cmd_analyze, "report": cmd_report,
-    "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate,
+    "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate, "evaluate": cmd_evaluate,
 }  # fmt: skip
 
 
