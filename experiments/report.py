@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import analysis as an
 from .explots import Plotted, figures
-from .store import atomic_write_bytes
+from .store import MANIFEST, atomic_write_bytes
 
 STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2330;
@@ -105,8 +105,74 @@ def _png_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def render(manifest: dict, runs: pd.DataFrame, tables: Mapping[str, pd.DataFrame], plotted: Sequence[Plotted]) -> str:
-    """The report's HTML text."""
+EVALUATION = "evaluation.json"  # written by `liptako evaluate`; a folder holding one gets its section
+
+
+def evaluation_section(evaluation: dict, chart: Path | None) -> list[str]:
+    """The report's section on the model against the record: the history, the summary scores, the table of
+    observations and the reliability and PIT chart (see :mod:`.evaluation`)."""
+    h, s = evaluation["history"], evaluation["summary"]
+    parts = [
+        '<h2 id="against-the-record">Against the record</h2>',
+        f"<p><b>{_e(h['title'])}</b> (history <code>{_e(h['name'])}</code>, scenario <code>{_e(h['scenario'])}"
+        f"</code>{'; source: ' + _e(h['source']) if h.get('source') else ''}): {s['observations']} observations "
+        f"scored against {s['reps']:,} replications (seed {s['seed']}).</p>",
+    ]
+    facts = {
+        "Coverage of the central 50% / 80% / 90% intervals": " / ".join(
+            f"{s[f'coverage{k}']:.2f}" for k in (50, 80, 90)
+        ),
+    }
+    if s.get("brier") is not None:
+        skill = "n/a" if s["brier_skill"] is None else f"{s['brier_skill']:+.2f}"
+        facts["Brier score (reference; skill)"] = f"{s['brier']:.3f} ({s['brier_reference']:.3f}; {skill})"
+        facts["Mean log score"] = f"{s['log_score']:.2f}"
+    parts.append(html_table(pd.DataFrame({"": list(facts), "value": list(facts.values())}), css="facts"))
+    rows = []
+    for r in evaluation["observations"]:
+        observed = ", ".join(r["observed"]) if isinstance(r["observed"], list) else r["observed"]
+        rows.append({"observation": r["id"], "window": r["window"], "observed": observed, "median": r["median"],
+                     "80% interval": f"{r['low80']:,.6g} to {r['high80']:,.6g}",
+                     "inside 80%": "yes" if r["inside80"] else "no",
+                     "P(observed)": _round(r["p_observed"], 3), "PIT": _round(r["pit"], 2),
+                     "Brier": _round(r["brier"], 3)})  # fmt: skip
+    parts.append(html_table(pd.DataFrame(rows)))
+    if chart is not None and chart.exists():
+        caption = (
+            "Left: reliability of the yes/no facts (forecast probability against how often the fact held; the "
+            "diagonal is perfect). Right: PIT histogram (flat for a calibrated forecast)."
+        )
+        parts.append(f'<figure id="fig-evaluation">\n<img src="{_png_uri(chart)}" alt="{_e(caption)}">\n'
+                     f"<figcaption>{_e(caption)}</figcaption>\n</figure>")  # fmt: skip
+    return parts
+
+
+def _round(x: float | None, digits: int) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def render_evaluation(evaluation: dict, chart: Path | None) -> str:
+    """A report of a folder written by ``liptako evaluate`` alone."""
+    title = evaluation["history"]["title"]
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', '<head>\n<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)} — Liptako evaluation</title>", f"<style>{STYLE}</style>\n</head>\n<body>",
+        f"<h1>{_e(title)}</h1>",
+        '<p class="subtitle">Liptako: the model\'s forecasts scored against what was observed</p>',
+        *evaluation_section(evaluation, chart), "</body>\n</html>\n",
+    ])  # fmt: skip
+
+
+def render(
+    manifest: dict,
+    runs: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
+    plotted: Sequence[Plotted],
+    evaluation: dict | None = None,
+    chart: Path | None = None,
+) -> str:
+    """The report's HTML text (with a section against the record when ``evaluation`` is given)."""
     e = manifest["experiment"]
     name = e["name"]
     parts = [
@@ -147,6 +213,8 @@ def render(manifest: dict, runs: pd.DataFrame, tables: Mapping[str, pd.DataFrame
         if frame.attrs.get("note"):
             parts.append(f'<p class="note">{_e(frame.attrs["note"])}</p>')
         parts.append(html_table(frame))
+    if evaluation is not None:
+        parts += evaluation_section(evaluation, chart)
     parts += [
         "<h2>Files</h2>",
         "<p>The results folder holds every run (<code>runs/</code>, <code>series/</code>, Parquet), these tables "
@@ -158,8 +226,17 @@ def render(manifest: dict, runs: pd.DataFrame, tables: Mapping[str, pd.DataFrame
 
 def write_report(folder: str | Path, outcomes: Sequence[str] = an.KEY_OUTCOMES) -> Path:
     """Analyse the folder (tables to ``DIR/analysis/``), draw its plots (``DIR/plots/``) and write
-    ``DIR/report.html``; returns the report's path."""
+    ``DIR/report.html``; returns the report's path. A folder holding ``evaluation.json`` (from ``liptako
+    evaluate``) gets a section against the record; a folder holding only that, a report of it alone."""
+    import json
+
     folder = Path(folder)
+    evaluation = json.loads((folder / EVALUATION).read_text()) if (folder / EVALUATION).exists() else None
+    chart = folder / "evaluation.png"
+    if evaluation is not None and not (folder / MANIFEST).exists():
+        path = folder / "report.html"
+        atomic_write_bytes(path, render_evaluation(evaluation, chart).encode("utf-8"))
+        return path
     res = an.open_results(folder)
     if not len(res.runs):
         raise ValueError(f"{folder}: no finished runs yet")
@@ -167,5 +244,5 @@ def write_report(folder: str | Path, outcomes: Sequence[str] = an.KEY_OUTCOMES) 
     an.write_tables(folder, tables)
     plotted = figures(folder, outcomes, results=res, tables=tables)
     path = folder / "report.html"
-    atomic_write_bytes(path, render(res.manifest, res.runs, tables, plotted).encode("utf-8"))
+    atomic_write_bytes(path, render(res.manifest, res.runs, tables, plotted, evaluation, chart).encode("utf-8"))
     return path

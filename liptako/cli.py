@@ -139,9 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="write one self-contained HTML report of a results folder",
         description="Analyse a results folder, draw its plots (PNG and SVG in DIR/plots) and write DIR/report.html, "
-        "a single page with every table and figure embedded.",
+        "a single page with every table and figure embedded. A folder holding evaluation.json (from `liptako "
+        "evaluate --out DIR`) gets a section on the model against the record; a folder from evaluate alone, a "
+        "report of that.",
     )
-    p.add_argument("folder", metavar="DIR", type=Path, help="a results folder from `liptako sweep` or `run --reps`")
+    p.add_argument("folder", metavar="DIR", type=Path,
+                   help="a results folder from `liptako sweep`, `run --reps` or `evaluate`")  # fmt: skip
 
     p = sub.add_parser(
         "app",
@@ -323,9 +326,10 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from liptako.experiments.report import write_report
+    from liptako.experiments.report import EVALUATION, write_report
 
-    path = write_report(_results_folder(args.folder))
+    folder = args.folder if (args.folder / EVALUATION).exists() else _results_folder(args.folder)
+    path = write_report(folder)
     print(f"wrote {path}")
     return 0
 

@@ -242,3 +242,18 @@ def test_cli_bad_history_exits_2_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "observations[0].kind" in err
     assert not out.exists()
+
+
+def test_report_of_an_evaluation_folder_and_a_section_in_an_experiment_report(tmp_path, capsys):
+    alone, both = tmp_path / "alone", tmp_path / "both"
+    assert main(["evaluate", "g5-sahel-2017", "--reps", "30", "--out", str(alone)]) == 0
+    assert main(["report", str(alone)]) == 0
+    page = (alone / "report.html").read_text()
+    assert "Against the record" in page and "g5-members-2023-12" in page and "data:image/png;base64," in page
+    assert main(["run", "baseline", "--reps", "10", "--out", str(both)]) == 0
+    assert main(["report", str(both)]) == 0
+    assert "Against the record" not in (both / "report.html").read_text()
+    assert main(["evaluate", "g5-sahel-2017", "--reps", "30", "--out", str(both)]) == 0
+    assert main(["report", str(both)]) == 0
+    page = (both / "report.html").read_text()
+    assert "Against the record" in page and "Kaplan" in page  # the experiment's own sections are still there
