@@ -26,9 +26,12 @@ and the Brier skill score, 1 - brier / brier_reference. Probabilities in log sco
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from liptako.model.records import KINDS, OUTCOMES
+from liptako.model.world import names_of
 
 from .history import History, Observation
 
@@ -76,22 +79,22 @@ def observed_value(obs: Observation, batch, i: int):
     return int(v) if obs.form == "count" else float(v)
 
 
-def score(obs: Observation, batch, history: History, rng: np.random.Generator) -> dict:
-    """Every score of one observation against the batch's replications (a JSON-ready dict)."""
+def score(obs: Observation, v: np.ndarray, history: History, rng: np.random.Generator) -> dict:
+    """Every score of one observation against its statistic in each replication, ``v`` (from
+    :func:`values`; a JSON-ready dict)."""
     import scoringrules as sr
 
-    reps = batch.reps
+    reps = len(v)
     clip = 1.0 / (2 * reps)
     row: dict = {"id": obs.id, "form": obs.form, "window": obs.window, "observed": _json(obs.observed)}
     reference = obs.reference if obs.reference is not None else history.reference
-    v = values(obs, batch)
     if obs.form == "members":
-        states = list(batch.states)
+        states = list(names_of(history.scenario).states)  # the order of values()' columns
         observed = np.isin(states, obs.observed)
         counts = v.sum(axis=1)
         x = float(len(obs.observed))
         row["p_observed"] = float((v == observed).all(axis=1).mean())
-        start_members = batch.scenario.blocs[obs.bloc].members
+        start_members = history.scenario.blocs[obs.bloc].members
         asked = [i for i, s in enumerate(states) if s in start_members or observed[i]]
         p = v[:, asked].mean(axis=0)
         y = observed[asked].astype(float)
@@ -143,12 +146,53 @@ def _intervals(row: dict, sample: np.ndarray, x: float, discrete: bool) -> None:
         row[f"inside{level}"] = bool(low <= x <= high)
 
 
+CHUNK = 10_000  # replications run at once by :func:`run_and_evaluate` (memory: about 130 MB of series per 1,000)
+
+
+def samples(history: History, batch) -> dict[str, np.ndarray]:
+    """Each observation's statistic in every replication of ``batch``, by id."""
+    return {obs.id: values(obs, batch) for obs in history.observations}
+
+
+def run_and_evaluate(history: History, reps: int, seed: int = 1, threads: int | None = None,
+                     progress: bool = False) -> dict:  # fmt: skip
+    """Run the history's scenario ``reps`` times (in batches of :data:`CHUNK`, so memory stays bounded) and
+    score it; the same as :func:`evaluate` on one batch of the same replications."""
+    from liptako.model.seeds import replication_seeds
+
+    from .batch import replicate
+
+    seeds = replication_seeds(seed, reps)
+    parts: list[dict[str, np.ndarray]] = []
+    starts = range(0, reps, CHUNK)
+    bar = None
+    if progress and len(starts) > 1:
+        from tqdm import tqdm
+
+        bar = tqdm(total=reps, unit="run", desc=history.name, file=sys.stderr)
+    for a in starts:
+        chunk = seeds[a : a + CHUNK]
+        parts.append(samples(history, replicate(history.scenario, seeds=chunk, threads=threads)))
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    return score_all(history, merged, seed)
+
+
 def evaluate(history: History, batch, seed: int = 1) -> dict:
     """Score every observation of ``history`` against ``batch`` (replications of its scenario): the
     contents of ``evaluation.json``."""
+    return score_all(history, samples(history, batch), seed)
+
+
+def score_all(history: History, sample: dict[str, np.ndarray], seed: int = 1) -> dict:
+    """Score every observation from its statistic in each replication (:func:`samples`), and summarise."""
     rng = np.random.default_rng([seed, 0x50A7])  # the PIT's uniform draws: reproducible from the seed
-    rows = [score(obs, batch, history, rng) for obs in history.observations]
-    summary: dict = {"reps": batch.reps, "seed": seed, "observations": len(rows)}
+    rows = [score(obs, sample[obs.id], history, rng) for obs in history.observations]
+    reps = len(next(iter(sample.values())))
+    summary: dict = {"reps": reps, "seed": seed, "observations": len(rows)}
     for level in LEVELS:
         inside = [r[f"inside{level}"] for r in rows]
         summary[f"coverage{level}"] = float(np.mean(inside)) if inside else None

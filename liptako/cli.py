@@ -504,7 +504,6 @@ def parameter_table() -> str:
 
 def cmd_evaluate(args) -> int:
     from liptako.experiments import evaluation
-    from liptako.experiments.batch import replicate
     from liptako.experiments.history import load_history
 
     if not 1 <= args.reps <= 1_000_000:
@@ -517,8 +516,7 @@ def cmd_evaluate(args) -> int:
     out = args.out or Path("results") / f"evaluate-{history.name}"
     print(f"{history.title}: {len(history.observations)} observations; running {history.scenario.name} "
           f"{args.reps:,} times", file=sys.stderr)  # fmt: skip
-    batch = replicate(history.scenario, args.reps, seed=args.seed, threads=args.workers)
-    result = evaluation.evaluate(history, batch, seed=args.seed)
+    result = evaluation.run_and_evaluate(history, args.reps, seed=args.seed, threads=args.workers, progress=True)
     result["version"] = _version()
     print(evaluation.table(result))
     paths = evaluation.write(result, out)

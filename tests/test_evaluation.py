@@ -54,7 +54,7 @@ def test_count_scores_match_the_definitions(g5_batch):
     history = load_history(G5)
     obs = next(o for o in history.observations if o.id == "g5-coups")
     v = evaluation.values(obs, g5_batch)
-    row = evaluation.score(obs, g5_batch, history, np.random.default_rng(0))
+    row = evaluation.score(obs, v, history, np.random.default_rng(0))
     x = obs.observed
     assert row["p_observed"] == pytest.approx(np.mean(v == x))
     assert np.mean(v < x) <= row["pit"] <= np.mean(v <= x)
@@ -62,6 +62,25 @@ def test_count_scores_match_the_definitions(g5_batch):
     assert row["brier"] == pytest.approx((p - 1.0) ** 2)
     cdf = np.cumsum(np.bincount(v, minlength=max(v.max(), x) + 1) / len(v))
     assert row["rps"] == pytest.approx(np.sum((cdf - (np.arange(len(cdf)) >= x)) ** 2))
+
+
+def test_members_at_the_start_are_certain(g5_batch):
+    """At the first month every run has the scenario's members: probability 1, Brier score 0, inside."""
+    history = load_history(G5)
+    scenario = history.scenario
+    members = tuple(sorted(scenario.blocs["G5S"].members))
+    obs = Observation(id="start", form="members", observed=members, first=scenario.start, last=scenario.start,
+                      bloc="G5S")  # fmt: skip
+    row = evaluation.score(obs, evaluation.values(obs, g5_batch), history, np.random.default_rng(0))
+    assert row["p_observed"] == 1.0 and row["brier"] == 0.0 and row["inside80"]
+    assert all(fact["p_member"] == 1.0 for fact in row["facts"].values())
+
+
+def test_chunked_runs_give_the_same_evaluation(g5_batch, monkeypatch):
+    """``run_and_evaluate`` in chunks of 64 equals one batch of the same 200 replications."""
+    history = load_history(G5)
+    monkeypatch.setattr(evaluation, "CHUNK", 64)
+    assert evaluation.run_and_evaluate(history, 200, seed=3) == evaluation.evaluate(history, g5_batch, seed=3)
 
 
 def test_counts_agree_with_the_event_records(g5_batch):
