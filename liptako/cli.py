@@ -115,6 +115,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder for evaluation.json and the plots (default: results/evaluate-NAME)")  # fmt: skip
 
     p = sub.add_parser(
+        "patterns",
+        help="measure the patterns of the record (coup rates, honour rate, deaths, exits) on runs",
+        description="Run each pattern's scenario --reps times and print, for every pattern of the file (default: "
+        "the bundled data/patterns.toml), the record's value, the band the model should fall in, the model's "
+        "value with a 90%% bootstrap interval over replications, and whether it is in the band. Writes "
+        "patterns.json into --out.",
+    )
+    p.add_argument("file", metavar="FILE", nargs="?", default=None, help="a patterns TOML file")
+    p.add_argument("--reps", type=int, default=1000, metavar="N", help="replications (default: 1,000)")
+    p.add_argument("--seed", type=int, default=1, help="root seed of the replications (default: 1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="threads to run the replications on (default: all cores; results do not depend on it)",
+    )
+    p.add_argument("--out", type=Path, default=Path("results") / "patterns", metavar="DIR",
+                   help="folder for patterns.json (default: results/patterns)")  # fmt: skip
+
+    p = sub.add_parser(
         "sweep",
         help="run an experiment file: a grid, Latin hypercube, Sobol or Morris design",
         description="Run every point of an experiment file's design, each replicated, on all cores or a Dask "
@@ -506,12 +527,7 @@ def cmd_evaluate(args) -> int:
     from liptako.experiments import evaluation
     from liptako.experiments.history import load_history
 
-    if not 1 <= args.reps <= 1_000_000:
-        raise UsageError(f"--reps {args.reps}: give a number of replications from 1 to 1,000,000")
-    if args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: the seed must be a non-negative integer")
-    if args.workers is not None and not 1 <= args.workers <= 1024:
-        raise UsageError(f"--workers {args.workers}: give a number of threads from 1 to 1024")
+    _check_batch_options(args)
     history = load_history(args.history)  # every check before any run or output
     out = args.out or Path("results") / f"evaluate-{history.name}"
     print(f"{history.title}: {len(history.observations)} observations; running {history.scenario.name} "
@@ -522,6 +538,33 @@ def cmd_evaluate(args) -> int:
     paths = evaluation.write(result, out)
     print(f"wrote {', '.join(str(p) for p in paths)}")
     return 0
+
+
+def cmd_patterns(args) -> int:
+    import json
+
+    from liptako.experiments import patterns
+    from liptako.experiments.store import atomic_write_bytes
+
+    _check_batch_options(args)
+    found = patterns.load_patterns(args.file)  # every check before any run or output
+    rows = patterns.measure(found, args.reps, seed=args.seed, threads=args.workers)
+    print(patterns.table(rows))
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "patterns.json"
+    document = {"patterns": rows, "seed": args.seed, "reps": args.reps, "version": _version()}
+    atomic_write_bytes(path, (json.dumps(document, indent=2, allow_nan=False) + "\n").encode())
+    print(f"wrote {path}")
+    return 0
+
+
+def _check_batch_options(args) -> None:
+    if not 1 <= args.reps <= 1_000_000:
+        raise UsageError(f"--reps {args.reps}: give a number of replications from 1 to 1,000,000")
+    if args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: the seed must be a non-negative integer")
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise UsageError(f"--workers {args.workers}: give a number of threads from 1 to 1024")
 
 
 def cmd_validate(args) -> int:
@@ -539,6 +582,7 @@ COMMANDS = {
     "run": cmd_run,
     "app": cmd_app, "sweep": cmd_sweep, "analyze": cmd_analyze, "report": cmd_report,
     "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate, "evaluate": cmd_evaluate,
+    "patterns": cmd_patterns,
 }  # fmt: skip
 
 
