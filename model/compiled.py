@@ -25,15 +25,17 @@ import tempfile
 from pathlib import Path
 
 import numba
+import numpy as np
 from numba import types
 from numba.core import cgutils
 from numba.experimental import structref
 from numba.extending import intrinsic, overload, register_jitable
 
-from .parameters import REGISTRY, Params
+from .parameters import Params
 
 _HERE = Path(__file__).resolve().parent
-_BAKED_IN = {"parameters.py", "world.py"}  # the parameters' order and the world's sentinels, read as constants
+# how compiled code sees the world, the parameters' order and the world's sentinels (read as constants)
+_BAKED_IN = {"compiled.py", "parameters.py", "world.py"}
 
 
 def _cache_dir() -> str:
@@ -134,25 +136,30 @@ def _as_struct(tup):
 
 
 # --- Parameters inside compiled code ----------------------------------------------------------------------------
-N_PARAMS = len(REGISTRY)
-PARAMS_STRUCT = Struct([(name, types.float64) for name in Params._fields])
+PARAMS_RECORD = numba.from_dtype(np.dtype([(name, np.float64) for name in Params._fields]))
 
 
-def params_record(row):
-    """Inside compiled code: a record with one float field per registry parameter, from a row of values."""
-    raise NotImplementedError("params_record is only available inside compiled code")
+@intrinsic
+def _row_as_record(typingctx, array, r):
+    """Row r of a C-contiguous ``[R, n]`` float64 array, seen in place as a record with one field per registry
+    parameter: a pointer into the array, so nothing is copied or allocated and a parameter written to the
+    array (a set_parameter event) is seen at once."""
+    if not (isinstance(array, types.Array) and array.ndim == 2 and array.dtype == types.float64
+            and array.layout == "C" and isinstance(r, types.Integer)):  # fmt: skip
+        return None
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(array)(context, builder, value=args[0])
+        row = context.cast(builder, args[1], r, types.intp)
+        ptr = cgutils.get_item_pointer(context, builder, array, ary, [row, context.get_constant(types.intp, 0)])
+        return builder.bitcast(ptr, context.get_value_type(PARAMS_RECORD))
+
+    return PARAMS_RECORD(array, r), codegen
 
 
-@overload(params_record)
-def _params_record(row):
-    body = "".join(f"    st.{name} = row[{k}]\n" for k, name in enumerate(Params._fields))
-    namespace = {"new": structref.new, "struct_type": PARAMS_STRUCT}
-    exec(f"def impl(row):\n    st = new(struct_type)\n{body}    return st\n", namespace)
-    return namespace["impl"]
-
-
-@kernel
+@kernel(inline=True)
 def params_of(w, r):
     """Replication r's parameter values as a record the rules read as ``p.coup_base_hazard`` (a
-    :data:`~liptako.model.parameters.Params` tuple serves the same rules from Python)."""
-    return params_record(w.params[r])
+    :data:`~liptako.model.parameters.Params` tuple serves the same rules from Python). The record is a view of
+    ``w.params[r]``, not a copy."""
+    return _row_as_record(w.params, r)
