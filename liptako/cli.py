@@ -288,9 +288,27 @@ def cmd_run(args) -> int:
     _check_executor(args)
     overrides = parse_overrides(args.overrides)
     scenarios = [load(s) for s in args.scenario]  # validates before anything is written
+    for scenario in scenarios:
+        _warn_cut_events(scenario, args.months)
     if len(scenarios) > 1 or args.reps is not None:
         return _run_replications(args, scenarios, overrides)
     return _run_single(args, scenarios[0], overrides)
+
+
+def _warn_cut_events(scenario, months: int | None) -> None:
+    """A shorter horizon must not turn a what-if into the baseline without a word: say which of the
+    scenario's dated events fall after it and will not happen."""
+    from liptako.model.scenario import format_month, parse_month
+
+    if months is None or months >= scenario.months:
+        return
+    end = scenario.start + months - 1
+    cut = [ev for ev in scenario.events if parse_month(ev.date) > end]
+    if cut:
+        listed = ", ".join(f"{ev.type} {ev.date}" for ev in cut[:4]) + (", ..." if len(cut) > 4 else "")
+        print(f"liptako run: warning: --months {months} ends the run in {format_month(end)}; {len(cut)} of "
+              f"{scenario.name}'s {len(scenario.events)} events come later and will not happen ({listed})",
+              file=sys.stderr)  # fmt: skip
 
 
 def _run_replications(args, scenarios, overrides) -> int:

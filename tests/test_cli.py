@@ -220,3 +220,13 @@ def test_manifest_records_the_command_that_was_run(tmp_path):
         "--out",
         str(tmp_path / "o"),
     ]
+
+
+def test_a_horizon_before_the_scenarios_events_says_so(tmp_path, capsys):
+    """`run FILE --months 6` would quietly turn the what-if into the baseline: it warns, naming the events."""
+    assert main(["run", "russia-withdraws", "--months", "6", "--no-plots", "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: --months 6 ends the run in 2024-02; 2 of russia-withdraws's 2 events" in err
+    assert "partner_exit 2024-09" in err
+    assert main(["run", "russia-withdraws", "--months", "13", "--no-plots", "--out", str(tmp_path / "b")]) == 0
+    assert "warning" not in capsys.readouterr().err
