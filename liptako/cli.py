@@ -290,6 +290,7 @@ def cmd_run(args) -> int:
     scenarios = [load(s) for s in args.scenario]  # validates before anything is written
     for scenario in scenarios:
         _warn_cut_events(scenario, args.months)
+        _warn_inconsistent(scenario, overrides)
     if len(scenarios) > 1 or args.reps is not None:
         return _run_replications(args, scenarios, overrides)
     return _run_single(args, scenarios[0], overrides)
@@ -308,6 +309,19 @@ def _warn_cut_events(scenario, months: int | None) -> None:
         listed = ", ".join(f"{ev.type} {ev.date}" for ev in cut[:4]) + (", ..." if len(cut) > 4 else "")
         print(f"liptako run: warning: --months {months} ends the run in {format_month(end)}; {len(cut)} of "
               f"{scenario.name}'s {len(scenario.events)} events come later and will not happen ({listed})",
+              file=sys.stderr)  # fmt: skip
+
+
+def _warn_inconsistent(scenario, overrides: dict[str, float]) -> None:
+    """Values that make no sense together (``parameters.CONSTRAINTS``) run, as a sweep may cross those lines on
+    purpose, but not without a word."""
+    from liptako.model.parameters import REGISTRY, check_consistency
+
+    values = {p.name: p.default for p in REGISTRY} | dict(scenario.parameters) | overrides
+    try:
+        check_consistency(values)
+    except ValueError as err:
+        print(f"liptako run: warning: {scenario.name}: {err} (the classroom app refuses this; the run goes ahead)",
               file=sys.stderr)  # fmt: skip
 
 

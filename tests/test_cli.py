@@ -230,3 +230,14 @@ def test_a_horizon_before_the_scenarios_events_says_so(tmp_path, capsys):
     assert "partner_exit 2024-09" in err
     assert main(["run", "russia-withdraws", "--months", "13", "--no-plots", "--out", str(tmp_path / "b")]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_values_that_make_no_sense_together_run_with_a_warning(tmp_path, capsys):
+    out = tmp_path / "a"
+    args = ["run", "baseline", "--months", "3", "--no-plots", "--out", str(out)]
+    assert main([*args, "--set", "exit_threshold=0.95", "--set", "accession_threshold=0.5"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: baseline: exit_threshold = 0.95 must be below accession_threshold = 0.5" in err
+    assert (out / "summary.json").exists()
+    assert main(args) == 0
+    assert "warning" not in capsys.readouterr().err
