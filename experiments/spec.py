@@ -111,14 +111,18 @@ def load_experiment(path: str | Path) -> Experiment:
     try:
         spec = ExperimentFile.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
+        errors = err.errors()
+        # a misspelt key is both unknown and, under its right name, missing: name the misspelling first
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = ".".join(str(p) for p in first["loc"])
         if first["type"] == "extra_forbidden":
             table = first["loc"][0]
             fields = Header.model_fields if table == "experiment" else Vary.model_fields
             if len(first["loc"]) == 1:
                 fields = ExperimentFile.model_fields
-            raise InputError(shown, loc, f"unknown key; valid keys: {', '.join(fields)}") from None
+            close = difflib.get_close_matches(str(first["loc"][-1]), list(fields), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InputError(shown, loc, f"unknown key; {hint}valid keys: {', '.join(fields)}") from None
         msg = "required key is missing" if first["type"] == "missing" else first["msg"]
         raise InputError(
             shown, loc, f"{msg} (got {first.get('input')!r})" if first["type"] != "missing" else msg

@@ -18,6 +18,7 @@ from liptako.cli import main
 from liptako.experiments import execute, load, load_experiment, load_series
 from liptako.experiments.designs import count_points, points, replication_seeds
 from liptako.experiments.spec import replications_experiment
+from liptako.model.errors import InputError
 from liptako.model.parameters import BY_NAME
 from liptako.model.scenario import bundled_names
 from liptako.model.scenario import load as load_scenario
@@ -252,3 +253,13 @@ def test_result_files_are_readable_by_others(tmp_path):
         os.umask(old)
     modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
     assert modes == {"a.json": 0o644, "b.parquet": 0o644, "c.json": 0o640}
+
+
+def test_a_misspelt_key_is_named_as_such_not_as_a_missing_one(tmp_path):
+    """`desing = "grid"` is both an unknown key and a missing `design`: the message names the misspelling."""
+    path = tmp_path / "x.toml"
+    path.write_text('[experiment]\nname = "x"\ndesing = "grid"\n[[vary]]\nparameter = "coup_base_hazard"\n'
+                    "low = 0.01\nhigh = 0.02\n")  # fmt: skip
+    with pytest.raises(InputError) as err:
+        load_experiment(path)
+    assert str(err.value).startswith(f"{path}: experiment.desing: unknown key; did you mean 'design'? valid keys:")
