@@ -60,6 +60,10 @@ FILE_CASES = {
         ["states.MLI.troopz", "troops", "population_m"],
     ),
     "wrong type": (HEADER + '[states.MLI]\ntroops = "many"\n', ["states.MLI.troops"]),
+    "force pool smaller than the forces": (
+        HEADER + "[partners.RUS]\nforces = { MLI = 5000 }\nforce_pool = 10\n",
+        ["partners.RUS.force_pool", "fewer than the 5,000 already deployed"],
+    ),
     "out-of-range value": (HEADER + "[states.MLI.regime]\nlegitimacy = 1.5\n", ["states.MLI.regime.legitimacy"]),
     "absurd horizon": (
         HEADER.replace('extends = "baseline"\n', 'extends = "baseline"\nmonths = 100000\n'),

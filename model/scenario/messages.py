@@ -70,6 +70,11 @@ def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> 
                 fail(("partners", pid, "bloc_funding", bloc), "no such bloc in this scenario")
         if sum(p.bloc_funding.values()) > 1.0:
             fail(("partners", pid, "bloc_funding"), "shares of the budget given to blocs add up to more than 1")
+        deployed = sum(p.forces.values())
+        if 0 < p.force_pool < deployed:
+            fail(("partners", pid, "force_pool"),
+                 f"{p.force_pool:,} troops is fewer than the {deployed:,} already deployed in forces; give at "
+                 f"least {deployed} (the pool includes them) or leave force_pool out")  # fmt: skip
     for gid, g in s.armed_groups.items():
         for iso in g.fighters:
             if iso not in states:
