@@ -392,6 +392,10 @@ def _results_folder(folder: Path) -> Path:
 
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
+    if (folder / "summary.json").is_file() and not (folder / "runs").is_dir():
+        raise UsageError(f"{folder} holds a single run (its summary.json, timeseries and events.txt are the "
+                         "analysis of one run); analyze and report read folders of many runs, e.g. "
+                         "`liptako run SCENARIO --reps 100 --out DIR`")  # fmt: skip
     runs = load(folder)  # raises InputError when it is not a results folder
     if not len(runs):
         raise UsageError(f"{folder}: no finished runs yet")

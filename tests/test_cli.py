@@ -241,3 +241,13 @@ def test_values_that_make_no_sense_together_run_with_a_warning(tmp_path, capsys)
     assert (out / "summary.json").exists()
     assert main(args) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_analyze_and_report_on_a_single_run_folder_say_what_it_is(tmp_path, capsys):
+    out = tmp_path / "one"
+    assert main(["run", "baseline", "--months", "3", "--no-plots", "--out", str(out)]) == 0
+    capsys.readouterr()
+    for command in ("analyze", "report"):
+        assert main([command, str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "holds a single run" in err and "--reps" in err and err.count("\n") == 1
