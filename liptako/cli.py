@@ -338,9 +338,34 @@ def _run_replications(args, scenarios, overrides) -> int:
     return 0
 
 
+# Runs per second of one worker on the 120-month baseline, measured with benchmarks/bench_sweep.py (741 on a
+# 2-core cloud machine, December 2026): the basis of the rough duration said before a long sweep.
+RUNS_PER_SECOND_PER_WORKER = 700
+LONG_SWEEP_SECONDS = 600
+
+
+def _warn_duration(experiment, workers: int | None, dask: str | None) -> None:
+    """A sweep that will take long says so before it starts, roughly, with how to stop it without loss."""
+    from liptako.experiments.designs import count_points
+    from liptako.model.engine import threads_available
+
+    runs = count_points(experiment) * experiment.replications
+    if dask is not None:
+        return  # a cluster's size is not known here
+    n = workers or threads_available()
+    seconds = runs * experiment.months / 120 / (RUNS_PER_SECOND_PER_WORKER * n)
+    if seconds >= LONG_SWEEP_SECONDS:
+        hours = seconds / 3600
+        span = f"{hours:,.1f} hours" if hours >= 1 else f"{seconds / 60:,.0f} minutes"
+        print(f"liptako: note: {runs:,} runs of {experiment.months} months will take roughly {span} on {n} "
+              f"worker{'s' if n > 1 else ''} (at about {RUNS_PER_SECOND_PER_WORKER} runs/s each); Ctrl-C stops it "
+              "keeping every finished run, and the same command resumes", file=sys.stderr)  # fmt: skip
+
+
 def _execute(experiment, out: Path, args, force: bool) -> None:
     from liptako.experiments.sweep import execute
 
+    _warn_duration(experiment, args.workers, args.dask)
     counts = execute(experiment, out, workers=args.workers, dask=args.dask, force=force)
     kept = f", {counts['skipped']:,} already there" if counts["skipped"] else ""
     print(f"{experiment.name}: {counts['done']:,} runs done{kept}; {counts['total']:,} in {out}/")

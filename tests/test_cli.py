@@ -251,3 +251,18 @@ def test_analyze_and_report_on_a_single_run_folder_say_what_it_is(tmp_path, caps
         assert main([command, str(out)]) == 2
         err = capsys.readouterr().err
         assert "holds a single run" in err and "--reps" in err and err.count("\n") == 1
+
+
+def test_a_long_sweep_says_roughly_how_long_before_it_starts(monkeypatch, capsys):
+    """The note comes before any run: the sweep itself is stopped at once by a stub."""
+    import liptako.experiments.sweep as sweep
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep, "execute", stop)
+    assert main(["run", "baseline", "--reps", "1000000", "--workers", "2"]) == 130
+    err = capsys.readouterr().err
+    assert "note: 1,000,000 runs of 120 months will take roughly 12 minutes on 2 workers" in err
+    assert main(["run", "baseline", "--reps", "1000", "--workers", "2"]) == 130
+    assert "note:" not in capsys.readouterr().err
