@@ -73,12 +73,12 @@ def fan_chart(
 ) -> list[Path]:
     """Fan charts of monthly series per scenario: the median run (line), 50% and 90% of runs (bands).
 
-    ``series`` is :func:`~liptako.experiments.store.load_series`'s frame, ``runs`` the runs frame (for each
-    run's scenario). One panel per variable (default: every SWEEP_SERIES present).
+    ``series`` is :func:`~liptako.experiments.store.load_series`'s frame (with each run's scenario), ``runs``
+    the runs frame (the scenarios' order). One panel per variable (default: every SWEEP_SERIES present).
     """
     variables = list(variables or [v for v in SWEEP_LABELS if v in series.columns])
     scenarios = list(scenarios or dict.fromkeys(runs["scenario"]))
-    data = series.merge(runs[["run_id", "scenario"]], on="run_id")
+    data = series
     dates = data.drop_duplicates("month").sort_values("month")["date"].tolist()
     fig, axes = panel_grid(len(variables), 2, 5.2, 2.7)
     for ax, variable in zip(axes, variables, strict=True):

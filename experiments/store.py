@@ -192,13 +192,15 @@ def load(root: str | Path) -> pd.DataFrame:
 
 
 def load_series(root: str | Path) -> pd.DataFrame:
-    """The monthly outcomes of the finished runs, one row per run and month."""
+    """The monthly outcomes of the finished runs, one row per run and month, with each run's ``scenario``
+    beside its ``run_id`` (so that a comparison's series can be told apart without a join)."""
     root = Path(root)
     series = _read_parts(root / "series")
     if not len(series):
         return series
-    done = set(load(root)["run_id"])
-    series = series[series["run_id"].isin(done)]
+    runs = load(root)[["run_id", "scenario"]]
+    series = series.merge(runs, on="run_id", how="inner")
+    series.insert(1, "scenario", series.pop("scenario"))
     return series.sort_values(["run_id", "month"], ignore_index=True)
 
 

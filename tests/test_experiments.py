@@ -108,6 +108,9 @@ def test_results_folder_holds_manifest_design_runs_and_series(small_file, tmp_pa
     assert {"coup_base_hazard", "deployment_months", "seed", "survival_months", "honour_rate"} <= set(runs)
     series = load_series(out)
     assert len(series) == 12 * 24 and set(series["run_id"]) == set(range(12))
+    assert list(series.columns[:2]) == ["run_id", "scenario"]
+    by_run = dict(zip(runs["run_id"], runs["scenario"], strict=True))
+    assert (series["scenario"] == series["run_id"].map(by_run)).all()
     assert not list(out.rglob(".*"))  # no temporary files left behind
 
 
