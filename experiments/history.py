@@ -45,7 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from liptako.model.errors import InputError
+from liptako.model.errors import InputError, key_path
 from liptako.model.outputs import STATE_INDEX
 from liptako.model.records import KINDS, OUTCOMES
 from liptako.model.scenario import Scenario, format_month, load, parse_month, read_toml
@@ -137,9 +137,9 @@ def load_history(source: str | Path) -> History:
     seen: set[str] = set()
     observations = []
     for i, row in enumerate(rows):
-        obs = _observation(row, f"observations[{i}]", scenario, fail)
+        obs = _observation(row, key_path(("observations", i)), scenario, fail)
         if obs.id in seen:
-            fail(f"observations[{i}].id", f"id {obs.id!r} is used twice; ids must be unique")
+            fail(key_path(("observations", i, "id")), f"id {obs.id!r} is used twice; ids must be unique")
         seen.add(obs.id)
         observations.append(obs)
     return History(

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from liptako.model.errors import InputError
+from liptako.model.errors import InputError, key_path
 from liptako.model.scenario import load, read_toml
 
 from . import coup_record as cr
@@ -226,7 +226,7 @@ def load_patterns(path: str | Path | None = None) -> list[Pattern]:
         fail("patterns", "at least one [[patterns]] table is required")
     out, seen = [], set()
     for i, row in enumerate(rows):
-        loc = f"patterns[{i}]"
+        loc = key_path(("patterns", i))
         for key in ("id", "statistic", "band"):
             if key not in row:
                 fail(f"{loc}.{key}", "required key is missing")

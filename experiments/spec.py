@@ -27,7 +27,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from liptako.model.errors import InputError
+from liptako.model.errors import InputError, key_path
 from liptako.model.parameters import BY_NAME
 from liptako.model.scenario import MAX_MONTHS, Scenario, bundled_names, load, read_toml
 
@@ -114,7 +114,7 @@ def load_experiment(path: str | Path) -> Experiment:
         errors = err.errors()
         # a misspelt key is both unknown and, under its right name, missing: name the misspelling first
         first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        loc = ".".join(str(p) for p in first["loc"])
+        loc = key_path(first["loc"])
         if first["type"] == "extra_forbidden":
             table = first["loc"][0]
             fields = Header.model_fields if table == "experiment" else Vary.model_fields
@@ -165,7 +165,7 @@ def check_design(e: Experiment, shown: str) -> None:
         raise InputError(shown, "vary", "no [[vary]] table: name at least one registry parameter to vary")
     seen = set()
     for i, v in enumerate(e.vary):
-        key = f"vary[{i}]"
+        key = key_path(("vary", i))
         if v.parameter not in BY_NAME:
             close = difflib.get_close_matches(v.parameter, BY_NAME, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""

@@ -6,7 +6,8 @@ from __future__ import annotations
 class InputError(ValueError):
     """Bad user input: a scenario file, a parameter override or a command-line option.
 
-    ``str(error)`` is the message shown to the user: ``"<where>: <key path>: <problem>"``, at most a few lines.
+    ``str(error)`` is the message shown to the user: ``"<where>: <key path>: <problem>"``, at most a few lines
+    (key paths as :func:`key_path` writes them).
     The command line prints it and exits with status 2, writing nothing.
     """
 
@@ -15,3 +16,15 @@ class InputError(ValueError):
         self.key = key
         self.problem = problem
         super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
+
+
+def key_path(loc) -> str:
+    """A key path as messages show it: names joined by dots, list positions counted from 1 as a reader counts
+    the tables of a file (``events[1].date`` is the first ``[[events]]`` table's date)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

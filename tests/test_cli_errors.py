@@ -77,28 +77,28 @@ FILE_CASES = {
     "parameter out of range": (HEADER + "[parameters]\ncoup_base_hazard = 3.0\n", ["parameters.coup_base_hazard"]),
     "unknown partner in an event": (
         HEADER + '[[events]]\ndate = "2024-01"\ntype = "partner_exit"\npartner = "CHN"\n',
-        ["events[0].partner", "CHN"],
+        ["events[1].partner", "CHN"],
     ),
     "unknown state in an event": (
         HEADER + '[[events]]\ndate = "2024-01"\ntype = "coup"\nstate = "XYZ"\n',
-        ["events[0].state", "XYZ"],
+        ["events[1].state", "XYZ"],
     ),
     "unknown event type": (
         HEADER + '[[events]]\ndate = "2024-01"\ntype = "earthquake"\n',
-        ["events[0].type", "earthquake", "coup"],
+        ["events[1].type", "earthquake", "coup"],
     ),
-    "event missing a field": (HEADER + '[[events]]\ndate = "2024-01"\ntype = "coup"\n', ["events[0].state"]),
+    "event missing a field": (HEADER + '[[events]]\ndate = "2024-01"\ntype = "coup"\n', ["events[1].state"]),
     "event date outside the horizon": (
         HEADER + '[[events]]\ndate = "2040-01"\ntype = "coup"\nstate = "MLI"\n',
-        ["events[0].date", "2040-01"],
+        ["events[1].date", "2040-01"],
     ),
     "malformed event date": (
         HEADER + '[[events]]\ndate = "January 2024"\ntype = "coup"\nstate = "MLI"\n',
-        ["events[0].date"],
+        ["events[1].date"],
     ),
     "unknown set_parameter": (
         HEADER + '[[events]]\ndate = "2024-01"\ntype = "set_parameter"\nparameter = "nope"\nvalue = 1.0\n',
-        ["events[0].parameter"],
+        ["events[1].parameter"],
     ),
     "missing parent": (
         '[scenario]\nname = "orphan"\ntitle = "t"\nextends = "no-such-parent.toml"\n',

@@ -197,42 +197,42 @@ BAD = [
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nkind='cop'\nfrom='2018-01'\n"
         "to='2018-12'\nobserved=1\n",
-        "observations[0].kind: unknown event kind 'cop'; allowed: coup,",
+        "observations[1].kind: unknown event kind 'cop'; allowed: coup,",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nkind='coup'\nfrom='2012-01'\n"
         "to='2018-12'\nobserved=1\n",
-        "observations[0].from: 2012-01 is outside the scenario's months",
+        "observations[1].from: 2012-01 is outside the scenario's months",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nkind='coup'\nfrom='2018-01'\n"
         "to='2018-12'\nobserved=1.5\n",
-        "observations[0].observed: a count (a whole number, 0 or more)",
+        "observations[1].observed: a count (a whole number, 0 or more)",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nkind='coup'\nstates=['XXX']\n"
         "from='2018-01'\nto='2018-12'\nobserved=1\n",
-        "observations[0].states: state 'XXX' is not in the scenario",
+        "observations[1].states: state 'XXX' is not in the scenario",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nseries='death'\nfrom='2018-01'\n"
         "to='2018-12'\nobserved=1\n",
-        "observations[0].series: unknown series 'death'; allowed: legitimacy,",
+        "observations[1].series: unknown series 'death'; allowed: legitimacy,",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nbloc='G5S'\nmembers_at='2019-01'\n"
         "observed=['MLI']\nfrom='2018-01'\n",
-        "observations[0].from: unknown key for a members observation",
+        "observations[1].from: unknown key for a members observation",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nkind='coup'\nfrom='2018-01'\n"
         "to='2018-12'\nobserved=1\n[[observations]]\nid='a'\nkind='exit'\nfrom='2018-01'\nto='2018-12'\nobserved=0\n",
-        "observations[1].id: id 'a' is used twice",
+        "observations[2].id: id 'a' is used twice",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\n[[observations]]\nid='a'\nfrom='2018-01'\nto='2018-12'\n"
         "observed=1\n",
-        "observations[0]: say what was observed",
+        "observations[1]: say what was observed",
     ),
     (
         "[history]\nname='x'\nscenario='g5-sahel-2017'\nreference=2\n[[observations]]\nid='a'\nkind='coup'\n"
@@ -259,7 +259,7 @@ def test_cli_bad_history_exits_2_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["evaluate", str(path), "--reps", "10", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "observations[0].kind" in err
+    assert err.count("\n") == 1 and "observations[1].kind" in err
     assert not out.exists()
 
 

@@ -179,10 +179,10 @@ def test_progress_is_a_plain_line_when_not_a_terminal(small_file, tmp_path, capf
 
 
 BAD = {
-    "unknown-parameter": (SMALL.replace('"coup_base_hazard"', '"coup_hazard"'), "vary[0].parameter", "valid names"),
-    "inverted-range": (SMALL.replace("high = 0.03", "high = 0.001"), "vary[0].high", "inverted"),
-    "empty-values": (SMALL.replace("low = 0.005\nhigh = 0.03", "values = []"), "vary[0].values", "empty"),
-    "outside-registry": (SMALL.replace("high = 0.03", "high = 0.9"), "vary[0].high", "valid range"),
+    "unknown-parameter": (SMALL.replace('"coup_base_hazard"', '"coup_hazard"'), "vary[1].parameter", "valid names"),
+    "inverted-range": (SMALL.replace("high = 0.03", "high = 0.001"), "vary[1].high", "inverted"),
+    "empty-values": (SMALL.replace("low = 0.005\nhigh = 0.03", "values = []"), "vary[1].values", "empty"),
+    "outside-registry": (SMALL.replace("high = 0.03", "high = 0.9"), "vary[1].high", "valid range"),
     "grid-with-range": (SMALL.replace('"lhs"', '"grid"'), "experiment.design", "values"),
     "sobol-not-power-of-two": (SMALL.replace('"lhs"', '"sobol"'), "experiment.samples", "power of 2"),
     "morris-one-parameter": (

@@ -81,12 +81,12 @@ def test_cli_prints_the_table_and_writes_json(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("[[patterns]]\nid='a'\nstatistic='attempts'\nband=[0, 1]\n", "patterns[0].statistic: unknown statistic"),
-    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\nband=[1, 0]\n", "patterns[0].band: two numbers"),
-    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\n", "patterns[0].band: required key is missing"),
-    ("[[patterns]]\nid='a'\nstatistic='attempt_share'\nprior='maybe'\nband=[0, 1]\n", "patterns[0].prior: allowed"),
-    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\nband=[0, 1]\ncolour='red'\n", "patterns[0].colour: unknown"),
-    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\nband=[0, 1]\nscenario='nowhere'\n", "patterns[0].scenario"),
+    ("[[patterns]]\nid='a'\nstatistic='attempts'\nband=[0, 1]\n", "patterns[1].statistic: unknown statistic"),
+    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\nband=[1, 0]\n", "patterns[1].band: two numbers"),
+    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\n", "patterns[1].band: required key is missing"),
+    ("[[patterns]]\nid='a'\nstatistic='attempt_share'\nprior='maybe'\nband=[0, 1]\n", "patterns[1].prior: allowed"),
+    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\nband=[0, 1]\ncolour='red'\n", "patterns[1].colour: unknown"),
+    ("[[patterns]]\nid='a'\nstatistic='honour_rate'\nband=[0, 1]\nscenario='nowhere'\n", "patterns[1].scenario"),
     ("[x]\n", "x: unknown table"),
 ])  # fmt: skip
 def test_bad_patterns_files_get_one_clear_line(tmp_path, text, message):

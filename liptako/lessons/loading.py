@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from liptako.model.errors import InputError
+from liptako.model.errors import InputError, key_path
 from liptako.model.parameters import BY_NAME, check_value
 from liptako.model.scenario import MAX_MONTHS, bundled_names, load, read_toml
 
@@ -127,7 +127,7 @@ def _build(spec: LessonFile, shown: str, lesson_id: str, number: int) -> Lesson:
     arms: list[Arm] = []
     arenas = {}
     for i, a in enumerate(spec.arms):
-        key = f"arms[{i}]"
+        key = key_path(("arms", i))
         if any(a.key == other.key for other in arms):
             fail(f"{key}.key", f"arm {a.key!r} is defined twice")
         if a.scenario.endswith(".toml"):
@@ -158,7 +158,7 @@ def _build(spec: LessonFile, shown: str, lesson_id: str, number: int) -> Lesson:
     figures: dict[str, Figure] = {}
     declared = set()
     for i, f in enumerate(spec.figures):
-        key = f"figures[{i}]"
+        key = key_path(("figures", i))
         if f.name in declared:
             fail(f"{key}.name", f"figure {f.name!r} is declared twice")
         declared.add(f.name)
@@ -187,10 +187,12 @@ def _build(spec: LessonFile, shown: str, lesson_id: str, number: int) -> Lesson:
     for i, c in enumerate(spec.claims):
         for side in ("a", "b"):
             if getattr(c, side) not in figures:
-                fail(f"claims[{i}].{side}", f"no figure {getattr(c, side)!r}; figures are named <figure>_<arm>: "
-                     + ", ".join(figures))  # fmt: skip
+                fail(
+                    key_path(("claims", i, side)),
+                    f"no figure {getattr(c, side)!r}; figures are named <figure>_<arm>: " + ", ".join(figures),
+                )
         if c.op == "within" and c.margin < 0:
-            fail(f"claims[{i}].margin", "a margin for 'within' is 0 or more")
+            fail(key_path(("claims", i, "margin")), "a margin for 'within' is 0 or more")
         claims.append(Claim(c.a, c.op, c.b, c.margin))
 
     # the paragraph
@@ -255,7 +257,7 @@ def _check_commands(lesson: Lesson, fail) -> None:
     ran: dict[str, int] = {}
     example = "; e.g.\n  " + "\n  ".join(lesson.suggested_commands())
     for i, line in enumerate(lesson.command_lines):
-        key = f"run.commands[{i}]"
+        key = key_path(("run", "commands", i))
         try:
             words = shlex.split(line)
         except ValueError as err:
@@ -333,19 +335,12 @@ def _explain(err: ValidationError, shown: str) -> InputError:
     more = len(errors) - 1
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return InputError(shown, _path(loc), problem)
+    return InputError(shown, key_path(loc), problem)
 
 
 def _strip_tags(loc: tuple) -> tuple:
-    """The key path without pydantic's union tag: ``figures[0].ratio.scale`` is ``figures[0].scale``."""
+    """The key path without pydantic's union tag: ``figures[1].ratio.scale`` is ``figures[1].scale``."""
     return tuple(p for k, p in enumerate(loc) if not (k == 2 and loc[0] == "figures" and p in MEASURES))
-
-
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out
 
 
 def _fields_at(loc: tuple) -> list[str]:

@@ -1,7 +1,8 @@
 """Error messages for scenario files: pydantic's errors and broken cross-references as one InputError.
 
 Each problem becomes an :class:`~liptako.model.errors.InputError` naming the file of the ``extends`` chain
-that wrote the offending key, the key path (``states.MLI.regime.kind``, ``events[2].date``) and what is
+that wrote the offending key, the key path (``states.MLI.regime.kind``, ``events[2].date``; list positions
+counted from 1) and what is
 allowed; an unknown key lists the valid ones. Only the first problem is described, with a count of the rest.
 """
 
@@ -13,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, key_path
 from ..geography import COUNTRIES
 from ..parameters import BY_NAME, check_value
 from .schema import (
@@ -31,7 +32,7 @@ from .schema import (
 
 def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> None:
     def fail(loc: tuple, problem: str):
-        raise InputError(_culprit(loc, shown, provenance), _path(loc), problem)
+        raise InputError(_culprit(loc, shown, provenance), key_path(loc), problem)
 
     states = set(s.states)
     states_list = ", ".join(sorted(states))
@@ -130,16 +131,6 @@ def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> 
                 fail((*loc, "parameter" if ev.parameter not in BY_NAME else "value"), str(err))
 
 
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
 def _culprit(loc: tuple, shown: str, provenance: dict) -> str:
     """The file (of an ``extends`` chain) that wrote the key at ``loc``: the child-most that has it."""
     if loc and loc[0] == "events" and len(loc) > 1 and isinstance(loc[1], int) and provenance.get("events"):
@@ -189,7 +180,7 @@ def _explain(err: ValidationError, shown: str, provenance: dict) -> InputError:
     more = len(errors) - 1
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return InputError(_culprit(loc, shown, provenance), _path(loc), problem)
+    return InputError(_culprit(loc, shown, provenance), key_path(loc), problem)
 
 
 def _in_events(loc: tuple) -> bool:
