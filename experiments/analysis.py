@@ -566,6 +566,43 @@ def varied(res: Results) -> list[str]:
     return [p for p in res.parameters if p in res.runs.columns and res.runs[p].nunique() > 1]
 
 
+def per_state_table(res: Results, confidence_level: float = CONFIDENCE) -> pd.DataFrame:
+    """Per scenario and state: the chance that the state leaves the scenario's focal bloc within the horizon and
+    the median month it leaves (among the runs where it does), and the chance of at least one successful coup,
+    each chance with its Wilson interval (``scipy.stats.binomtest``). States that are members of the focal bloc
+    at the start, or that leave it or have a coup in some run, are listed."""
+    from scipy.stats import binomtest
+
+    specs = {s["scenario"]["name"]: s for s in res.manifest["experiment"].get("scenarios", [])}
+    rows = []
+    for name in res.scenarios:
+        runs = res.runs[res.runs["scenario"] == name]
+        spec = specs.get(name, {})
+        focal = spec.get("scenario", {}).get("focal_bloc", "AES")
+        founders = set(spec.get("blocs", {}).get(focal, {}).get("members", []))
+        n = len(runs)
+        states = sorted({c.split(".")[-1] for c in runs.columns if c.startswith("coup_successes.")} | founders)
+        for iso in states:
+            exit_col, coup_col = f"exit_month.{focal}.{iso}", f"coup_successes.{iso}"
+            months = runs[exit_col].dropna() if exit_col in runs else pd.Series(dtype=float)
+            coups = int((runs[coup_col] > 0).sum()) if coup_col in runs else 0
+            if iso not in founders and not len(months) and not coups:
+                continue
+            leave = binomtest(len(months), n).proportion_ci(confidence_level, method="wilson")
+            coup = binomtest(coups, n).proportion_ci(confidence_level, method="wilson")
+            rows.append({
+                "scenario": name, "state": iso, "member at start": iso in founders, "runs": n,
+                f"P(leaves {focal})": len(months) / n, "leaves: low": leave.low, "leaves: high": leave.high,
+                "median month of leaving": float(months.median()) if len(months) else np.nan,
+                "P(successful coup)": coups / n, "coup: low": coup.low, "coup: high": coup.high,
+            })  # fmt: skip
+    level = f"{confidence_level:.0%}"
+    return _titled(pd.DataFrame(rows), "Per state: leaving the alliance and coups",
+                   f"chances over the runs of each scenario with {level} Wilson intervals; months counted from the "
+                   "start; the median month of leaving is over the runs in which the state leaves (missing: it "
+                   "never does)")  # fmt: skip
+
+
 def analyses(res: Results, outcomes: Iterable[str] = KEY_OUTCOMES) -> dict[str, pd.DataFrame]:
     """Every table that fits the folder's design, keyed by a file-safe name (see the module docstring)."""
     outcomes = [o for o in outcomes if o in res.runs.columns]
@@ -589,6 +626,8 @@ def analyses(res: Results, outcomes: Iterable[str] = KEY_OUTCOMES) -> dict[str, 
     if len(res.scenarios) > 1:
         for outcome in outcomes:
             tables[f"compare_{outcome}"] = compare_scenarios(runs, outcome, res.scenarios[0])
+    if any(c.startswith("coup_successes.") for c in runs.columns) and "scenarios" in res.manifest["experiment"]:
+        tables["per_state"] = per_state_table(res)
     if {"survival_months", "dissolved", "first_exit_month"} <= set(runs.columns):
         tables["survival"] = survival_table(runs, "survival_months")
         tables["first_exit"] = survival_table(runs, "first_exit_month")

@@ -91,6 +91,25 @@ def test_analyze_a_comparison_folder(folders):
     assert "### Coup attempts by scenario, against baseline" in text
 
 
+def test_per_state_outcomes_are_counted_from_the_runs(folders):
+    """Each state's chance of leaving the alliance and of a successful coup, with intervals that hold it."""
+    res = an.open_results(folders["compare"])
+    table = an.per_state_table(res)
+    assert set(table["scenario"]) == {"baseline", "no-external-funding"}
+    assert {"MLI", "BFA", "NER"} <= set(table.loc[table["member at start"], "state"])
+    for row in table.itertuples(index=False):
+        runs = res.runs[res.runs["scenario"] == row.scenario]
+        left = runs[f"exit_month.AES.{row.state}"].notna()
+        assert row[4] == left.mean()  # P(leaves AES)
+        assert row[8] == (runs[f"coup_successes.{row.state}"] > 0).mean()
+        assert row[5] <= row[4] <= row[6] and row[9] <= row[8] <= row[10]
+        if left.any():
+            assert row[7] == runs.loc[left, f"exit_month.AES.{row.state}"].median()
+        else:
+            assert row[7] != row[7]  # missing, not -1
+    assert "per_state" in an.analyze(folders["compare"])
+
+
 def test_analyze_a_sobol_folder(folders):
     tables = an.analyze(folders["sobol"])
     for outcome in ("survival_months", "coup_attempts", "honour_rate", "peak_territory"):
