@@ -101,6 +101,57 @@ def _parameters(manifest: dict) -> str:
     return f"<h3>{'Parameters set' if fixed else 'Parameters varied'}</h3>\n" + html_table(frame)
 
 
+def _event_text(event: dict) -> str:
+    """One scenario event in words: its date, type and the fields it sets."""
+    fields = ", ".join(f"{k} {_list(v)}" for k, v in event.items() if k not in ("date", "type") and v not in
+                       (None, [], {}, ""))  # fmt: skip
+    return f"{event['date']}: {event['type'].replace('_', ' ')}" + (f" ({fields})" if fields else "")
+
+
+def _list(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def what_if(manifest: dict, tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The report's opening: each scenario's title, description and dated events, then, for a comparison, a
+    headline in plain words: each outcome's run-by-run difference from the first scenario with its 95% interval,
+    and whether the interval excludes zero."""
+    specs = manifest["experiment"].get("scenarios") or []
+    if not specs:
+        return []
+    parts = ['<h2 id="what-if">The scenarios</h2>']
+    for spec in specs:
+        head = spec["scenario"]
+        parts.append(f"<h3>{_e(head.get('title') or head['name'])} <code>{_e(head['name'])}</code></h3>")
+        parts += [f"<p>{_e(p.strip())}</p>" for p in str(head.get("description", "")).split("\n\n") if p.strip()]
+        events = spec.get("events") or []
+        if events:
+            parts.append("<ul>" + "".join(f"<li>{_e(_event_text(ev))}</li>" for ev in events) + "</ul>")
+        else:
+            parts.append('<p class="note">No dated events: the scenario as it starts.</p>')
+    if len(manifest["scenarios"]) < 2:
+        return parts
+    base = manifest["scenarios"][0]
+    lines = []
+    for key, table in tables.items():
+        if not key.startswith("compare_"):
+            continue
+        outcome = key.removeprefix("compare_")
+        for row in table.itertuples(index=False):
+            if row.scenario == base or row.difference != row.difference:
+                continue
+            sure = ("clear: the interval excludes zero" if row.low > 0 or row.high < 0
+                    else "not clear: the interval includes zero, so these runs cannot tell the two apart")  # fmt: skip
+            lines.append(f"<li><b>{_e(row.scenario)}</b>: {_e(an.label(outcome))} changes by "
+                         f"{row.difference:+.3g} on average (95% interval {row.low:.3g} to {row.high:.3g}; "
+                         f"{sure}).</li>")  # fmt: skip
+    if lines:
+        parts += [f"<h3>Headline: what differs from {_e(base)}</h3>",
+                  "<p>Each figure is the mean of the run-by-run differences (runs paired by seed) with its "
+                  "bootstrap interval.</p>", "<ul>", *lines, "</ul>"]  # fmt: skip
+    return parts
+
+
 def _png_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
@@ -197,6 +248,7 @@ def render(
         parts.append(f'<p class="warning">Only {len(runs):,} of {manifest["runs"]:,} runs are finished: the sweep '
                      "was interrupted or is still running; run it again to finish it. Tables and plots cover the "
                      "finished runs.</p>")  # fmt: skip
+    parts += what_if(manifest, tables)
     parts += ["<h2>Overview</h2>", _facts(manifest, runs), _parameters(manifest)]
     toc = [f'<li><a href="#fig-{_e(p.name)}">{_e(p.title)}</a></li>' for p in plotted]
     toc += [f'<li><a href="#table-{_e(k)}">{_e(t.attrs.get("title", k))}</a></li>' for k, t in tables.items()]

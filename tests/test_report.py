@@ -110,6 +110,21 @@ def test_per_state_outcomes_are_counted_from_the_runs(folders):
     assert "per_state" in an.analyze(folders["compare"])
 
 
+def test_a_comparison_report_states_the_what_if_and_a_headline(folders):
+    """The page opens with each scenario's title, description and events, then a headline per outcome that says
+    whether the difference from the baseline is clear."""
+    folder = folders["compare"]
+    page = (write_report(folder)).read_text()
+    opening = page[page.index("The scenarios") : page.index("<h2>Overview</h2>")]
+    for name in ("baseline", "no-external-funding"):
+        assert load(name).title in opening.replace("&#x27;", "'")
+    assert "No dated events" in opening  # the baseline has none
+    assert opening.count("<li>20") >= 3  # no-external-funding's dated events, one item each
+    assert "Headline: what differs from baseline" in opening
+    assert opening.count("<li><b>no-external-funding</b>") == 5  # one per key outcome
+    assert "clear: the interval excludes zero" in opening or "not clear: the interval includes zero" in opening
+
+
 def test_analyze_a_sobol_folder(folders):
     tables = an.analyze(folders["sobol"])
     for outcome in ("survival_months", "coup_attempts", "honour_rate", "peak_territory"):
