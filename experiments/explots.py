@@ -69,12 +69,14 @@ def fan_chart(
     *,
     variables: Sequence[str] | None = None,
     scenarios: Sequence[str] | None = None,
+    events: Mapping[str, Sequence[str]] | None = None,
     title: str = "",
 ) -> list[Path]:
     """Fan charts of monthly series per scenario: the median run (line), 50% and 90% of runs (bands).
 
     ``series`` is :func:`~liptako.experiments.store.load_series`'s frame (with each run's scenario), ``runs``
     the runs frame (the scenarios' order). One panel per variable (default: every SWEEP_SERIES present).
+    ``events`` maps a scenario to the dates (YYYY-MM) of its events, marked by dashed lines in its colour.
     """
     variables = list(variables or [v for v in SWEEP_LABELS if v in series.columns])
     scenarios = list(scenarios or dict.fromkeys(runs["scenario"]))
@@ -91,6 +93,8 @@ def fan_chart(
             for (lo, hi), alpha in zip(((0, 4), (1, 3)), (0.12, 0.25), strict=True):
                 ax.fill_between(x, quantiles[lo], quantiles[hi], color=colour(i), alpha=alpha, lw=0)
             ax.plot(x, quantiles[2], color=colour(i), lw=1.6, label=name)
+            for month in _event_months(data, (events or {}).get(name, ())):
+                ax.axvline(month, color=colour(i), lw=0.9, ls="--", alpha=0.8)
         ax.set_title(label(variable, outputs=SWEEP_LABELS), fontsize=PANEL)
         tidy(ax)
         month_ticks(ax, dates)
@@ -133,6 +137,18 @@ def survival_chart(
         ax.legend(fontsize=SMALL, loc="lower left")
     fig.suptitle(title or "Kaplan–Meier estimates with 95% confidence bands", fontsize=TITLE)
     return save(fig, stem)
+
+
+def _event_months(data: pd.DataFrame, dates: Sequence[str]) -> list[int]:
+    """The months (x positions) of the dates that fall within the series."""
+    at = dict(zip(data["date"], data["month"], strict=False))
+    return sorted({int(at[d]) for d in dates if d in at})
+
+
+def scenario_events(manifest: Mapping) -> dict[str, list[str]]:
+    """Each scenario's event dates (YYYY-MM), from a results folder's manifest."""
+    return {s["scenario"]["name"]: [ev["date"] for ev in s.get("events") or []]
+            for s in manifest["experiment"].get("scenarios") or []}  # fmt: skip
 
 
 # --- forecasts against a history ------------------------------------------------------------------------------
@@ -352,9 +368,10 @@ def figures(
     if len(res.series):
         caption = (
             "Monthly outcomes per scenario: the median (line) and the middle 50% and 90% (bands) of "
-            f"{n:,} runs{spread}."
+            f"{n:,} runs{spread}; dashed lines mark the months of each scenario's events."
         )
-        draw("fan", "Monthly outcomes", caption, fan_chart(res.series, runs, out / "fan", scenarios=scenarios))
+        paths = fan_chart(res.series, runs, out / "fan", scenarios=scenarios, events=scenario_events(res.manifest))
+        draw("fan", "Monthly outcomes", caption, paths)
 
     if {"survival_months", "dissolved", "first_exit_month"} <= set(runs.columns):
         panels = {

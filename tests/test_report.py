@@ -125,6 +125,19 @@ def test_a_comparison_report_states_the_what_if_and_a_headline(folders):
     assert "clear: the interval excludes zero" in opening or "not clear: the interval includes zero" in opening
 
 
+def test_fans_mark_each_scenarios_event_dates(folders, monkeypatch, tmp_path):
+    res = an.open_results(folders["compare"])
+    events = explots.scenario_events(res.manifest)
+    assert events["baseline"] == [] and set(events["no-external-funding"]) == {"2023-09"}
+    drawn = []
+    monkeypatch.setattr(explots, "save", lambda fig, stem: drawn.append(fig) or [])
+    explots.fan_chart(res.series, res.runs, tmp_path / "fan", events={"baseline": ["2024-03", "2030-01"]})
+    axes = [ax for ax in drawn[0].axes if ax.get_visible()]
+    for ax in axes:  # one dashed line in each panel: 2024-03 is month 6; 2030-01 is past the 24 months
+        marks = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert [line.get_xdata()[0] for line in marks] == [6]
+
+
 def test_analyze_a_sobol_folder(folders):
     tables = an.analyze(folders["sobol"])
     for outcome in ("survival_months", "coup_attempts", "honour_rate", "peak_territory"):
