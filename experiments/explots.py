@@ -151,6 +151,47 @@ def scenario_events(manifest: Mapping) -> dict[str, list[str]]:
             for s in manifest["experiment"].get("scenarios") or []}  # fmt: skip
 
 
+def headline_chart(runs: pd.DataFrame, per_state: pd.DataFrame, stem: str | Path, *, title: str = "") -> list[Path]:
+    """One figure per comparison for a slide (16:9, large type): left, the share of runs in which no member has
+    left the alliance yet, per scenario (Kaplan–Meier, 95% band); right, each founding member's chance of
+    leaving within the horizon per scenario, with its 95% Wilson interval."""
+    fig = Figure(figsize=(12.8, 7.2), layout="constrained")
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    big, medium = 15, 12
+    for i, (name, curve) in enumerate(an.survival(runs, outcome="first_exit_month").items()):
+        x = curve["months"].to_numpy() / 12
+        left.fill_between(x, curve["lower"], curve["upper"], step="post", color=colour(i), alpha=0.18, lw=0)
+        left.step(x, curve["survival"], where="post", color=colour(i), lw=3, label=name)
+    left.set_ylim(-0.02, 1.02)
+    left.set_xlim(left=0)
+    left.set_xlabel("years from the start", fontsize=medium)
+    left.set_ylabel("share of runs with no member gone", fontsize=medium)
+    left.set_title("Does the alliance keep all its members?", fontsize=big)
+    left.legend(fontsize=medium, loc="lower left")
+    tidy(left)
+    left.tick_params(labelsize=medium)
+    founders = per_state[per_state["member at start"]]
+    states = sorted(dict.fromkeys(founders["state"]))
+    scenarios = list(dict.fromkeys(founders["scenario"]))
+    share = next(c for c in founders.columns if c.startswith("P(leaves"))
+    width = 0.8 / max(1, len(scenarios))
+    for i, name in enumerate(scenarios):
+        rows = founders[founders["scenario"] == name].set_index("state").reindex(states)
+        y = np.arange(len(states)) + (i - (len(scenarios) - 1) / 2) * width
+        p = rows[share].to_numpy(dtype=float)
+        err = np.vstack([p - rows["leaves: low"].to_numpy(dtype=float), rows["leaves: high"].to_numpy(dtype=float) - p])
+        right.barh(y, p, height=width * 0.9, color=colour(i), xerr=err, capsize=4, label=name)
+    right.set_yticks(np.arange(len(states)), states, fontsize=medium)
+    right.invert_yaxis()
+    right.set_xlim(0, 1)
+    right.set_xlabel("chance of leaving within the horizon (95% interval)", fontsize=medium)
+    right.set_title("Who leaves?", fontsize=big)
+    tidy(right, "x")
+    right.tick_params(labelsize=medium)
+    fig.suptitle(title or "What the what-if changes", fontsize=big + 2)
+    return save(fig, stem)
+
+
 # --- forecasts against a history ------------------------------------------------------------------------------
 def evaluation_chart(evaluation: Mapping, stem: str | Path, *, bins: int = 5) -> list[Path]:
     """Two panels of ``liptako evaluate``'s scores: the reliability diagram of the yes/no facts (forecast
@@ -384,6 +425,15 @@ def figures(
             "horizon."
         )
         draw("survival", "Survival of the alliance", caption, survival_chart(panels, out / "survival"))
+        per_state = (tables or {}).get("per_state")
+        if len(scenarios) > 1 and per_state is not None and len(per_state) and per_state["member at start"].any():
+            caption = (
+                "For a slide: the share of runs in which no member has left yet, per scenario (95% band), and "
+                "each founding member's chance of leaving within the horizon (95% Wilson interval)."
+            )
+            title = " vs ".join(scenarios)
+            draw("headline", "Headline figure", caption, headline_chart(runs, per_state, out / "headline",
+                                                                        title=title))  # fmt: skip
 
     # One panel per outcome, for the outcomes whose table (``tables["<kind>_<outcome>"]``) says something: a
     # flat panel (e.g. survival when nothing dissolves) says nothing.

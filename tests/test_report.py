@@ -138,6 +138,16 @@ def test_fans_mark_each_scenarios_event_dates(folders, monkeypatch, tmp_path):
         assert [line.get_xdata()[0] for line in marks] == [6]
 
 
+def test_a_comparison_gets_a_slide_sized_headline_figure(folders):
+    drawn = {p.name: p for p in explots.figures(folders["compare"])}
+    assert "headline" in drawn
+    png = drawn["headline"].paths[0]
+    assert png.suffix == ".png" and png.exists()
+    # the figure is 16:9: the PNG header holds its width and height
+    width, height = int.from_bytes(png.read_bytes()[16:20], "big"), int.from_bytes(png.read_bytes()[20:24], "big")
+    assert abs(width / height - 16 / 9) < 0.02
+
+
 def test_analyze_a_sobol_folder(folders):
     tables = an.analyze(folders["sobol"])
     for outcome in ("survival_months", "coup_attempts", "honour_rate", "peak_territory"):
