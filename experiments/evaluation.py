@@ -98,11 +98,10 @@ def score(obs: Observation, v: np.ndarray, history: History, rng: np.random.Gene
         asked = [i for i, s in enumerate(states) if s in start_members or observed[i]]
         p = v[:, asked].mean(axis=0)
         y = observed[asked].astype(float)
-        row["facts"] = {states[i]: {"p_member": float(p[k]), "member": bool(y[k])} for k, i in enumerate(asked)}
+        row["facts"] = {states[i]: {"p": float(p[k]), "holds": bool(y[k])} for k, i in enumerate(asked)}
         row["brier"] = float(np.mean(sr.brier_score(y, p)))
         row["log_score"] = float(np.mean(sr.log_score(y, np.clip(p, clip, 1 - clip))))
         row["brier_reference"] = float(np.mean((reference - y) ** 2))
-        row["facts_p"], row["facts_y"] = p.tolist(), y.tolist()
         row["pit"] = None
         row["crps"] = row["rps"] = None
         _intervals(row, counts.astype(float), x, discrete=True)
@@ -121,7 +120,7 @@ def score(obs: Observation, v: np.ndarray, history: History, rng: np.random.Gene
         row["brier"] = float(sr.brier_score(y, p_any))
         row["log_score"] = float(sr.log_score(y, np.clip(p_any, clip, 1 - clip)))
         row["brier_reference"] = (reference - y) ** 2
-        row["facts_p"], row["facts_y"] = [p_any], [y]
+        row["facts"] = {"at least one": {"p": p_any, "holds": bool(y)}}
         _intervals(row, v.astype(float), x, discrete=True)
         return row
     below, equal = float((v < x).mean()), float((v == x).mean())
@@ -130,7 +129,7 @@ def score(obs: Observation, v: np.ndarray, history: History, rng: np.random.Gene
     row["crps"] = float(sr.crps_ensemble(x, v))
     row["rps"] = None
     row["brier"] = row["log_score"] = row["brier_reference"] = None
-    row["facts_p"], row["facts_y"] = [], []
+    row["facts"] = {}
     _intervals(row, v, x, discrete=False)
     return row
 
@@ -246,16 +245,15 @@ def table(evaluation: dict) -> str:
 def write(evaluation: dict, folder) -> list:
     """``evaluation.json`` and the reliability and PIT chart (``evaluation.png``/``.svg``) in ``folder``,
     each written atomically; returns the paths."""
-    import json
     from pathlib import Path
 
     from .explots import evaluation_chart
-    from .store import atomic_write_bytes
+    from .store import atomic_write_json
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "evaluation.json"
-    atomic_write_bytes(path, (json.dumps(evaluation, indent=2, allow_nan=False) + "\n").encode())
+    atomic_write_json(path, evaluation)
     return [path, *evaluation_chart(evaluation, folder / "evaluation")]
 
 

@@ -198,8 +198,9 @@ def evaluation_chart(evaluation: Mapping, stem: str | Path, *, bins: int = 5) ->
     probability against how often the fact held, binned, with the count of facts per bin) and the histogram
     of the PIT values (flat for a calibrated forecast)."""
     rows = evaluation["observations"]
-    p = np.asarray([x for r in rows for x in r["facts_p"]], dtype=float)
-    y = np.asarray([x for r in rows for x in r["facts_y"]], dtype=float)
+    facts = [fact for r in rows for fact in r["facts"].values()]
+    p = np.asarray([f["p"] for f in facts], dtype=float)
+    y = np.asarray([f["holds"] for f in facts], dtype=float)
     pits = np.asarray([r["pit"] for r in rows if r["pit"] is not None], dtype=float)
     fig, (left, right) = panel_grid(2, 2, 4.6, 3.6)
     edges = np.linspace(0.0, 1.0, bins + 1)

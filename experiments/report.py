@@ -202,17 +202,25 @@ def _round(x: float | None, digits: int) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
 
 
+def _page_head(title: str, kind: str, subtitle: str) -> list[str]:
+    """The opening of a self-contained page: head with the inline style sheet, heading and subtitle."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        '<head>\n<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)} — {kind}</title>",
+        f"<style>{STYLE}</style>\n</head>\n<body>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="subtitle">{_e(subtitle)}</p>',
+    ]
+
+
 def render_evaluation(evaluation: dict, chart: Path | None) -> str:
     """A report of a folder written by ``liptako evaluate`` alone."""
-    title = evaluation["history"]["title"]
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', '<head>\n<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)} — Liptako evaluation</title>", f"<style>{STYLE}</style>\n</head>\n<body>",
-        f"<h1>{_e(title)}</h1>",
-        '<p class="subtitle">Liptako: the model\'s forecasts scored against what was observed</p>',
-        *evaluation_section(evaluation, chart), "</body>\n</html>\n",
-    ])  # fmt: skip
+    head = _page_head(evaluation["history"]["title"], "Liptako evaluation",
+                      "Liptako: the model's forecasts scored against what was observed")  # fmt: skip
+    return "\n".join([*head, *evaluation_section(evaluation, chart), "</body>\n</html>\n"])
 
 
 def render(
@@ -226,16 +234,8 @@ def render(
     """The report's HTML text (with a section against the record when ``evaluation`` is given)."""
     e = manifest["experiment"]
     name = e["name"]
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        '<head>\n<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(name)} — Liptako experiment report</title>",
-        f"<style>{STYLE}</style>\n</head>\n<body>",
-        f"<h1>{_e(name)}</h1>",
-        '<p class="subtitle">Liptako experiment report: an agent-based model of the Alliance des États du Sahel</p>',
-    ]
+    subtitle = "Liptako experiment report: an agent-based model of the Alliance des États du Sahel"
+    parts = _page_head(name, "Liptako experiment report", subtitle)
     description = e.get("description", "").strip()
     if description == "replications":  # the experiment behind `liptako run A B --reps N`
         description = (

@@ -67,6 +67,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def atomic_write_json(path: Path, document) -> None:
+    """Write ``document`` as indented, strict JSON (no NaN) through :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, (json.dumps(document, indent=2, allow_nan=False) + "\n").encode())
+
+
 def atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame as Parquet through a temporary file and a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -136,7 +141,7 @@ class Store:
             "liptako_version": package_version(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        atomic_write_bytes(self.root / MANIFEST, (json.dumps(doc, indent=2) + "\n").encode())
+        atomic_write_json(self.root / MANIFEST, doc)
         return set()
 
     def _clear(self) -> None:

@@ -102,15 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         "histories/g5-sahel-2017.toml (bundled as g5-sahel-2017) is an example.",
     )
     p.add_argument("history", metavar="HISTORY", help="a history TOML file, or a bundled history's name")
-    p.add_argument("--reps", type=int, default=1000, metavar="N", help="replications (default: 1,000)")
-    p.add_argument("--seed", type=int, default=1, help="root seed of the replications (default: 1)")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="threads to run the replications on (default: all cores; results do not depend on it)",
-    )
+    _batch_options(p)
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="folder for evaluation.json and the plots (default: results/evaluate-NAME)")  # fmt: skip
 
@@ -123,15 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         "patterns.json into --out.",
     )
     p.add_argument("file", metavar="FILE", nargs="?", default=None, help="a patterns TOML file")
-    p.add_argument("--reps", type=int, default=1000, metavar="N", help="replications (default: 1,000)")
-    p.add_argument("--seed", type=int, default=1, help="root seed of the replications (default: 1)")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="threads to run the replications on (default: all cores; results do not depend on it)",
-    )
+    _batch_options(p)
     p.add_argument("--out", type=Path, default=Path("results") / "patterns", metavar="DIR",
                    help="folder for patterns.json (default: results/patterns)")  # fmt: skip
 
@@ -208,6 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _batch_options(p: argparse.ArgumentParser) -> None:
+    """--reps, --seed and --workers of the commands that run one batch of replications (evaluate, patterns);
+    :func:`_check_batch_options` checks them."""
+    p.add_argument("--reps", type=int, default=1000, metavar="N", help="replications (default: 1,000)")
+    p.add_argument("--seed", type=int, default=1, help="root seed of the replications (default: 1)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="threads to run on (default: all cores; the results do not depend on it)")  # fmt: skip
+
+
 def _executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes (default: all cores)")  # fmt: skip
@@ -266,12 +259,16 @@ def parse_overrides(items: list[str]) -> dict[str, float]:
 def _check_common(args) -> None:
     from liptako.model.scenario import MAX_MONTHS
 
-    if args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: the seed must be a non-negative integer")
+    _check_seed_and_reps(args.seed, args.reps)
     if args.months is not None and not 1 <= args.months <= MAX_MONTHS:
         raise UsageError(f"--months {args.months}: the horizon must be between 1 and {MAX_MONTHS} months")
-    if args.reps is not None and not 1 <= args.reps <= 1_000_000:
-        raise UsageError(f"--reps {args.reps}: give a number of replications from 1 to 1,000,000")
+
+
+def _check_seed_and_reps(seed: int, reps: int | None) -> None:
+    if seed < 0:
+        raise UsageError(f"--seed {seed}: the seed must be a non-negative integer")
+    if reps is not None and not 1 <= reps <= 1_000_000:
+        raise UsageError(f"--reps {reps}: give a number of replications from 1 to 1,000,000")
 
 
 def _check_executor(args) -> None:
@@ -349,9 +346,9 @@ def _warn_duration(experiment, workers: int | None, dask: str | None) -> None:
     from liptako.experiments.designs import count_points
     from liptako.model.engine import threads_available
 
-    runs = count_points(experiment) * experiment.replications
     if dask is not None:
         return  # a cluster's size is not known here
+    runs = count_points(experiment) * experiment.replications
     n = workers or threads_available()
     seconds = runs * experiment.months / 120 / (RUNS_PER_SECOND_PER_WORKER * n)
     if seconds >= LONG_SWEEP_SECONDS:
@@ -602,10 +599,8 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_patterns(args) -> int:
-    import json
-
     from liptako.experiments import patterns
-    from liptako.experiments.store import atomic_write_bytes
+    from liptako.experiments.store import atomic_write_json
 
     _check_batch_options(args)
     found = patterns.load_patterns(args.file)  # every check before any run or output
@@ -614,16 +609,13 @@ def cmd_patterns(args) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "patterns.json"
     document = {"patterns": rows, "seed": args.seed, "reps": args.reps, "version": _version()}
-    atomic_write_bytes(path, (json.dumps(document, indent=2, allow_nan=False) + "\n").encode())
+    atomic_write_json(path, document)
     print(f"wrote {path}")
     return 0
 
 
 def _check_batch_options(args) -> None:
-    if not 1 <= args.reps <= 1_000_000:
-        raise UsageError(f"--reps {args.reps}: give a number of replications from 1 to 1,000,000")
-    if args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: the seed must be a non-negative integer")
+    _check_seed_and_reps(args.seed, args.reps)
     if args.workers is not None and not 1 <= args.workers <= 1024:
         raise UsageError(f"--workers {args.workers}: give a number of threads from 1 to 1024")
 

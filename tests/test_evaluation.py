@@ -73,7 +73,7 @@ def test_members_at_the_start_are_certain(g5_batch):
                       bloc="G5S")  # fmt: skip
     row = evaluation.score(obs, evaluation.values(obs, g5_batch), history, np.random.default_rng(0))
     assert row["p_observed"] == 1.0 and row["brier"] == 0.0 and row["inside80"]
-    assert all(fact["p_member"] == 1.0 for fact in row["facts"].values())
+    assert all(fact["p"] == 1.0 and fact["holds"] for fact in row["facts"].values())
 
 
 def test_chunked_runs_give_the_same_evaluation(g5_batch, monkeypatch):
