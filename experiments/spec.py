@@ -84,6 +84,10 @@ class Experiment(BaseModel):
     description: str
     vary: list[Vary]
     scenarios: list[Scenario]  # one for sweeps; several for ``liptako run A B --reps N``
+    # ``liptako run --posterior FILE``: replication i's parameters drawn from a posterior (the same in every
+    # scenario and at every point), and the file they came from (path, sha256, parameters, seed stream)
+    draws: list[dict[str, float]] = []
+    posterior: dict = {}
 
     @property
     def parameters(self) -> list[str]:
@@ -95,12 +99,15 @@ class Experiment(BaseModel):
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
     def canonical(self) -> dict:
-        return {
+        data = {
             "name": self.name, "design": self.design, "samples": self.samples,
             "replications": self.replications, "months": self.months, "seed": self.seed, "levels": self.levels,
             "description": self.description, "vary": [v.model_dump(exclude_none=True) for v in self.vary],
             "scenarios": [s.model_dump(mode="json", by_alias=True) for s in self.scenarios],
         }  # fmt: skip
+        if self.draws:  # only then: the fingerprints of experiments without a posterior stay as they were
+            data["posterior"] = {**self.posterior, "draws": self.draws}
+        return data
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -147,15 +154,19 @@ def load_experiment(path: str | Path) -> Experiment:
 
 
 def replications_experiment(
-    scenarios: list[Scenario], reps: int, seed: int, months: int | None, overrides: dict[str, float] | None = None
-) -> Experiment:
-    """The experiment behind ``liptako run A B --reps N``: each scenario N times, common random numbers."""
+    scenarios: list[Scenario], reps: int, seed: int, months: int | None, overrides: dict[str, float] | None = None,
+    draws: list[dict[str, float]] | None = None, posterior: dict | None = None,
+) -> Experiment:  # fmt: skip
+    """The experiment behind ``liptako run A B --reps N``: each scenario N times, common random numbers. With
+    ``draws`` (``run --posterior``), replication i also takes the parameters ``draws[i]`` in every scenario."""
     vary = [Vary(parameter=k, values=[float(v)]) for k, v in sorted((overrides or {}).items())]
     names = "-".join(s.name for s in scenarios)[:50]
+    if draws is not None and len(draws) != reps:
+        raise ValueError(f"{len(draws)} posterior draws for {reps} replications")
     return Experiment(
-        name=f"{names}-x{reps}", design="grid", samples=1, replications=reps,
+        name=f"{names}-x{reps}" + ("-posterior" if draws else ""), design="grid", samples=1, replications=reps,
         months=months or max(s.months for s in scenarios), seed=seed, levels=4, description="replications",
-        vary=vary, scenarios=list(scenarios),
+        vary=vary, scenarios=list(scenarios), draws=[dict(d) for d in draws or []], posterior=dict(posterior or {}),
     )  # fmt: skip
 
 

@@ -97,7 +97,8 @@ def _run_tasks(chunk: Chunk) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:
-    """The design's points and every run's task, in run-id order: scenario, then point, then replication."""
+    """The design's points and every run's task, in run-id order: scenario, then point, then replication.
+    Replication r also takes the experiment's posterior draw r, if it has draws (``run --posterior``)."""
     design = points(e)
     seeds = replication_seeds(e.seed, e.replications)
     params = e.parameters
@@ -107,7 +108,8 @@ def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:
         for row in design.itertuples(index=False):
             overrides = {name: float(getattr(row, name)) for name in params}
             for r, seed in enumerate(seeds):
-                tasks.append(Task(run_id, int(row.point_id), r, s, seed, overrides))
+                drawn = e.draws[r] if e.draws else {}
+                tasks.append(Task(run_id, int(row.point_id), r, s, seed, overrides | drawn))
                 run_id += 1
     return design, tasks
 

@@ -29,6 +29,10 @@ examples:
   liptako run baseline no-external-funding --reps 200 --out results/compare
                                             200 paired replications each (common random numbers)
   liptako sweep experiments/coup-sensitivity.toml --workers 2 --out results/coup
+  liptako calibrate data/patterns.toml --budget 2000 --workers 2 --out results/calibrate
+                                            fit coup and insurgency parameters to the record (ABC-SMC, pyabc)
+  liptako run baseline --reps 200 --posterior results/calibrate/posterior.parquet
+                                            each replication draws its parameters from the posterior
   liptako analyze results/compare           Kaplan-Meier, log-rank, paired differences, Sobol, Morris
   liptako report results/compare            one self-contained HTML page with tables and figures
   liptako scenarios                         list the bundled scenarios
@@ -82,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="horizon in months, 1 to 600 (default: the scenario's, usually 120)")  # fmt: skip
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
                    help="change a registry parameter (repeatable); `liptako params` lists them")  # fmt: skip
+    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                   help="a posterior.parquet from `liptako calibrate`: each replication draws its parameters from it "
+                        "(weighted; reproducible from --seed; recorded with the results)")  # fmt: skip
     p.add_argument("--reps", type=int, default=None, metavar="N",
                    help="replications of each scenario (results folder of the sweep kind)")  # fmt: skip
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -118,6 +125,48 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_options(p)
     p.add_argument("--out", type=Path, default=Path("results") / "patterns", metavar="DIR",
                    help="folder for patterns.json (default: results/patterns)")  # fmt: skip
+
+    p = sub.add_parser(
+        "calibrate",
+        help="fit free parameters to the patterns by approximate Bayesian computation (ABC-SMC, pyabc)",
+        description="Approximate Bayesian computation by sequential Monte Carlo (pyabc) over the --free "
+        "parameters, with uniform priors over their registry ranges. Each particle runs every pattern's scenario "
+        "--reps times on the array engine; its distance is the Euclidean norm of each pattern's distance to its "
+        "band in band widths (0 inside), plus each --history observation's |median - observed| / spread. Every "
+        "generation is stored in OUT/abc.db as it ends; --resume continues from there. Writes posterior.parquet, "
+        "calibration.json and the plots marginals, pairs and predictive (PNG and SVG) into --out. "
+        "docs/calibrate.md explains the method, the budget and the outputs.",
+    )
+    p.add_argument("patterns", metavar="PATTERNS", nargs="?", default=None,
+                   help="a patterns TOML file (default: the bundled data/patterns.toml)")  # fmt: skip
+    p.add_argument("--history", action="append", default=[], metavar="FILE",
+                   help="a history file (or a bundled history's name) whose count and series observations are "
+                        "fitted too (repeatable)")  # fmt: skip
+    p.add_argument("--free", default=None, metavar="NAME[,NAME...]",
+                   help="the registry parameters to fit (default: coup_base_hazard, civilian_hazard_factor, "
+                        "coup_trap_multiplier, coup_trap_months, coup_success_intercept, recruitment, "
+                        "territory_growth)")  # fmt: skip
+    p.add_argument("--budget", type=int, default=2000, metavar="N",
+                   help="particles to simulate in all, the stored generations included (default: 2,000); the "
+                        "population is a tenth of it, 8 to 1,000")  # fmt: skip
+    p.add_argument("--population", type=int, default=None, metavar="N",
+                   help="particles per generation (default: from --budget)")  # fmt: skip
+    p.add_argument("--generations", type=int, default=None, metavar="N",
+                   help="stop after N generations in all (default: when the budget is spent or every target is "
+                        "in its band)")  # fmt: skip
+    p.add_argument("--min-epsilon", type=float, default=0.0, metavar="E",
+                   help="stop once the acceptance threshold reaches E (default: 0: every target in band)")  # fmt: skip
+    p.add_argument("--reps", type=int, default=50, metavar="R",
+                   help="replications per particle and scenario (default: 50)")  # fmt: skip
+    p.add_argument("--seed", type=int, default=1,
+                   help="root seed of the replications and of pyabc's draws (default: 1)")  # fmt: skip
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores; with 1, reproducible from --seed)")  # fmt: skip
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="folder for abc.db and the outputs (default: results/calibrate-PATTERNS)")  # fmt: skip
+    p.add_argument("--resume", action="store_true",
+                   help="continue the calibration stored in --out (same patterns, histories, --free, --reps, "
+                        "--seed)")  # fmt: skip
 
     p = sub.add_parser(
         "sweep",
@@ -284,13 +333,37 @@ def cmd_run(args) -> int:
     _check_common(args)
     _check_executor(args)
     overrides = parse_overrides(args.overrides)
+    posterior = _posterior(args.posterior, overrides)
     scenarios = [load(s) for s in args.scenario]  # validates before anything is written
     for scenario in scenarios:
         _warn_cut_events(scenario, args.months)
         _warn_inconsistent(scenario, overrides)
     if len(scenarios) > 1 or args.reps is not None:
-        return _run_replications(args, scenarios, overrides)
-    return _run_single(args, scenarios[0], overrides)
+        return _run_replications(args, scenarios, overrides, posterior)
+    return _run_single(args, scenarios[0], overrides, posterior)
+
+
+def _posterior(path: Path | None, overrides: dict[str, float]):
+    """The posterior of ``--posterior FILE`` (None without it), refusing a parameter that --set gives too."""
+    if path is None:
+        return None
+    from liptako.experiments.abc_calibration import load_posterior
+
+    posterior = load_posterior(path)
+    both = [name for name in posterior.parameters if name in overrides]
+    if both:
+        raise UsageError(f"--set {both[0]}: {path} draws {both[0]} already; set it with --set or draw it from "
+                         "--posterior, not both")  # fmt: skip
+    return posterior
+
+
+def _posterior_record(posterior, path: Path, seed: int) -> dict:
+    """What a results folder records of the posterior its replications drew from."""
+    from liptako.experiments.abc_calibration import POSTERIOR_STREAM
+
+    stream = f"numpy SeedSequence([{seed}, {POSTERIOR_STREAM}])"
+    return {"file": str(path), "sha256": posterior.sha256(), "parameters": posterior.parameters,
+            "particles": len(posterior.frame), "stream": stream}  # fmt: skip
 
 
 def _warn_cut_events(scenario, months: int | None) -> None:
@@ -322,13 +395,20 @@ def _warn_inconsistent(scenario, overrides: dict[str, float]) -> None:
               file=sys.stderr)  # fmt: skip
 
 
-def _run_replications(args, scenarios, overrides) -> int:
+def _run_replications(args, scenarios, overrides, posterior=None) -> int:
     from liptako.experiments.spec import replications_experiment
 
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise UsageError(f"the same scenario is named twice: {' '.join(args.scenario)}")
-    experiment = replications_experiment(scenarios, args.reps or 1, args.seed, args.months, overrides)
+    reps = args.reps or 1
+    draws = record = None
+    if posterior is not None:
+        draws = posterior.draw(reps, args.seed)  # replication i: draws[i], the same in every scenario
+        record = _posterior_record(posterior, args.posterior, args.seed)
+        print(f"each replication draws {', '.join(posterior.parameters)} from {args.posterior} (weighted, from "
+              f"seed {args.seed}); the values are columns of the runs and listed in manifest.json")  # fmt: skip
+    experiment = replications_experiment(scenarios, reps, args.seed, args.months, overrides, draws, record)
     out = args.out or Path("results") / f"{experiment.name}-seed{args.seed}"
     _execute(experiment, out, args, force=False)
     _print_comparison(out)
@@ -424,10 +504,11 @@ def _results_folder(folder: Path) -> Path:
     return folder
 
 
-def _run_single(args, scenario, overrides) -> int:
+def _run_single(args, scenario, overrides, posterior=None) -> int:
     from liptako.experiments.runner import run, write_results
 
-    out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
+    kind = "-posterior" if posterior is not None else ""
+    out = args.out or Path("results") / f"{scenario.name}{kind}-seed{args.seed}"
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
     existing = next(p for p in (out.absolute(), *out.absolute().parents) if p.exists())
@@ -444,6 +525,11 @@ def _run_single(args, scenario, overrides) -> int:
         if not scenario.start <= when < scenario.start + months:
             raise UsageError(f"--map-month {args.map_month}: outside the run, {format_month(scenario.start)} to "
                              f"{format_month(scenario.start + months - 1)}")  # fmt: skip
+    if posterior is not None:
+        drawn = posterior.draw(1, args.seed)[0]
+        overrides = overrides | drawn
+        print(f"drawn from {args.posterior} (seed {args.seed}; recorded in summary.json's parameters): "
+              + ", ".join(f"{k}={v:.6g}" for k, v in drawn.items()))  # fmt: skip
     narrate = (lambda line: print(line, flush=True)) if args.narrate else None
     result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
     try:
@@ -614,6 +700,47 @@ def cmd_patterns(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from liptako.experiments import abc_calibration as ac
+    from liptako.experiments.history import load_history
+    from liptako.experiments.patterns import bundled, load_patterns
+
+    _check_seed_and_reps(args.seed, args.reps)
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise UsageError(f"--workers {args.workers}: give a number of worker processes from 1 to 1024")
+    if not 1 <= args.budget <= 100_000_000:
+        raise UsageError(f"--budget {args.budget}: give a number of simulated particles from 1 to 100,000,000")
+    if args.population is not None and not 2 <= args.population <= 100_000:
+        raise UsageError(f"--population {args.population}: give a number of particles from 2 to 100,000")
+    if args.generations is not None and args.generations < 1:
+        raise UsageError(f"--generations {args.generations}: give 1 or more")
+    if not 0 <= args.min_epsilon < float("inf"):
+        raise UsageError(f"--min-epsilon {args.min_epsilon}: give a non-negative number")
+    names = [n.strip() for n in (args.free if args.free is not None else ",".join(ac.DEFAULT_FREE)).split(",")]
+    free = ac.free_parameters([n for n in names if n])
+    path = Path(args.patterns) if args.patterns is not None else bundled()
+    patterns = load_patterns(path)  # every check before any run or output
+    histories = [load_history(h) for h in args.history]
+    c = ac.Calibration(
+        patterns_path=path, patterns=patterns, histories=histories,
+        history_paths=[ac.history_file(source) for source in args.history],
+        free=free, budget=args.budget, population=args.population, generations=args.generations,
+        min_epsilon=args.min_epsilon, reps=args.reps, seed=args.seed, workers=args.workers or os.cpu_count() or 1,
+        out=args.out or Path("results") / f"calibrate-{path.stem}", resume=args.resume,
+    )  # fmt: skip
+    try:
+        document = ac.calibrate(c)
+    except KeyboardInterrupt:
+        print(f"liptako calibrate: interrupted; the finished generations are in {c.out}/{ac.DATABASE}: the same "
+              "command with --resume continues", file=sys.stderr)  # fmt: skip
+        return 130
+    print(ac.table(document))
+    plots = ", ".join(f"{name}.png" for name in ac.PLOTS)
+    print(f"wrote {c.out}/: {ac.POSTERIOR}, {ac.CALIBRATION}, {plots} (and .svg)")
+    print(f"next: liptako run baseline --reps 100 --posterior {c.out / ac.POSTERIOR}")
+    return 0
+
+
 def _check_batch_options(args) -> None:
     _check_seed_and_reps(args.seed, args.reps)
     if args.workers is not None and not 1 <= args.workers <= 1024:
@@ -635,7 +762,7 @@ COMMANDS = {
     "run": cmd_run,
     "app": cmd_app, "sweep": cmd_sweep, "analyze": cmd_analyze, "report": cmd_report,
     "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate, "evaluate": cmd_evaluate,
-    "patterns": cmd_patterns,
+    "patterns": cmd_patterns, "calibrate": cmd_calibrate,
 }  # fmt: skip
 
 
