@@ -28,6 +28,7 @@ class Regime(mesa.Agent):
     civilian = Field("civilian", bool, doc="A civilian government (else a junta).")
     took_power = MonthField("took_power", doc="Month it took power.")
     transition_deadline = MonthField("transition_deadline", doc="Promised transition to civilian rule, or None.")
+    next_election = MonthField("next_election", doc="A civilian government's next election, or None.")
     last_attempt = MonthField("last_attempt", doc="Month of the last coup attempt, None if none is known.")
 
     def __init__(self, model: mesa.Model, state: State) -> None:

@@ -1,12 +1,18 @@
 """Phase 7: coups. The monthly hazard of an attempt, the coup trap, an attempt's success, and what follows.
 
-h = h0 exp(b_L (L_ref - L) + b_K (K_ref - K) + b_D abroad + b_P unpaid + contagion) trap(t) (1 - protection),
+h = h0 exp(b_L (L_ref - L) + b_K (K_ref - K) + b_V c V/(V + V_half) + b_D abroad + b_P unpaid + contagion)
+    trap(t) (1 - protection) (1 - entrenchment(months in power)),
 trap(t) = 1 + (m - 1) exp(-t / tau) for t months since the last attempt (Ulfelder; Londregan & Poole 1990);
+V is the month's conflict deaths per 100,000 inhabitants and c 1 for a civilian government led by
+politicians (officers blame them for a losing war; a junta, or its leader once elected, owns its war);
 success = sigma(s0 + s_K (1 - K) + s_L (1 - L) - s_P protection) (about one half: Powell & Thyne).
 
 A successful coup installs a new junta (:func:`install_junta`): its alignment is drawn around the old one, with
-a chance of a flip; commitment follows alignment; legitimacy starts at a honeymoon value; blocs that sanction
-coups suspend and sanction the state, and conditional partners suspend their aid.
+a chance of a flip; commitment follows alignment; its legitimacy starts at its predecessor's, a little lower on
+average (``coup_legitimacy_change``: usurpers are no more legitimate than those they overthrow); blocs that
+sanction coups suspend and sanction a member they had not already suspended (a counter-coup within a suspended
+junta brings no new sanctions: this bounds the loop sanctions -> unpaid army -> low cohesion -> coups), and
+conditional partners suspend their aid. Elections and juntas' transitions follow in ``elections.py``.
 """
 
 from __future__ import annotations
@@ -29,17 +35,31 @@ def coup_trap(months_since_attempt, p):
 
 
 @rule
-def coup_hazard(legitimacy, cohesion, share_abroad, unpaid_share, trap, protection, civilian, contagion, p):
-    """Monthly probability of a coup attempt against a regime (``civilian`` is 1 for civilian governments)."""
+def entrenchment(months_in_power, p):
+    """How far a regime has made itself coup-proof, 0 on its first day rising to ``entrenchment_max``: regimes
+    that survive their first years become self-enforcing (Little 2017); it divides the hazard by 1 - this."""
+    return p.entrenchment_max * (1.0 - np.exp(-np.maximum(months_in_power, 0.0) / p.entrenchment_months))
+
+
+@rule
+def coup_hazard(legitimacy, cohesion, deaths_per_100k, share_abroad, unpaid_share, trap, protection, entrenched,
+                civilian, politicians, contagion, p):  # fmt: skip
+    """Monthly probability of a coup attempt against a regime (``civilian`` is 1 for civilian governments);
+    ``deaths_per_100k`` is the month's conflict deaths per 100,000 inhabitants: officers frustrated by a
+    losing war turn on civilian politicians (``politicians`` 1: a civilian government not led by the officer
+    who seized power), while a junta, or its leader once elected, owns the war it fights."""
     z = (
         p.coup_legitimacy_effect * (p.legitimacy_reference - legitimacy)
         + p.coup_cohesion_effect * (p.cohesion_reference - cohesion)
+        + p.coup_insecurity_effect * deaths_per_100k / (deaths_per_100k + p.coup_insecurity_deaths) * politicians
         + p.coup_deployment_effect * share_abroad
         + p.coup_unpaid_effect * unpaid_share
         + p.coup_contagion * contagion
     )
     kind = 1.0 + (p.civilian_hazard_factor - 1.0) * civilian
-    return np.minimum(p.coup_hazard_cap, p.coup_base_hazard * kind * np.exp(z) * trap * (1.0 - protection))
+    return np.minimum(
+        p.coup_hazard_cap, p.coup_base_hazard * kind * np.exp(z) * trap * (1.0 - protection) * (1.0 - entrenched)
+    )
 
 
 @rule
@@ -68,6 +88,13 @@ def successor_alignment(old, territory, flip_draw, normal_draw, p):
 def months_since_attempt(w, r, i, month):
     """Months since the last coup attempt (a long time if none is known)."""
     return 1e3 if w.last_attempt[r, i] == NEVER else float(month - w.last_attempt[r, i])
+
+
+@kernel(inline=True)
+def politicians(w, r, i):
+    """A civilian government not led by an officer who seized power (a junta's leader elected in its
+    transition is still the officer who took power by the coup)."""
+    return w.civilian[r, i] and w.took_power[r, i] != w.last_success[r, i]
 
 
 @kernel(inline=True)
@@ -114,7 +141,7 @@ def attempt(s, w, r, t, i, draw, outcome, alignment, leader, forced, slot, p):
     records.add(w, r, month, records.COUP, records.SUCCESS, state=i, code=w.leader[r, i],
                 x0=risk, x1=chance, x2=w.alignment[r, i], x3=flag(forced))  # fmt: skip
     for b in range(len(s.bloc_code)):
-        if s.sanctions_on_coup[b] and w.members[r, b, i] and not blocs.dissolved(w, r, b):
+        if s.sanctions_on_coup[b] and blocs.in_good_standing(w, r, b, i) and not blocs.dissolved(w, r, b):
             hostile = w.alignment[r, i] * s.bloc_alignment[b] < 0.0
             membership.sanction(s, w, r, b, i, hostile, month, p)
             rally_round(w, r, i, p)
@@ -141,8 +168,9 @@ def install_junta(s, w, r, t, i, alignment, leader, slot, p):
     w.leader[r, i] = leader
     w.civilian[r, i] = False
     w.took_power[r, i] = month
-    w.legitimacy[r, i] = p.honeymoon_legitimacy
-    w.cohesion[r, i] = clip(w.cohesion[r, i] - p.coup_attempt_shock)
+    w.legitimacy[r, i] = clip(w.legitimacy[r, i] + p.coup_legitimacy_change)
+    w.next_election[r, i] = NEVER
+    # the winners command the army: no purge of the ranks as after a failed attempt (cohesion unchanged)
     w.alignment[r, i] = alignment
     w.transition_deadline[r, i] = month + int(p.transition_months)
     w.last_attempt[r, i] = month
@@ -182,8 +210,10 @@ def resolve(s, w, r, t, p):
     for i in range(len(s.code)):
         trap = coup_trap(months_since_attempt(w, r, i, month), p)
         w.coup_risk[r, i] = coup_hazard(
-            w.legitimacy[r, i], w.cohesion[r, i], armies.share_abroad(s, w, r, i), w.unpaid_share[r, i], trap,
-            w.protection[r, i], flag(w.civilian[r, i]), contagion(s, w, r, i, month, p), p,
+            w.legitimacy[r, i], w.cohesion[r, i], w.deaths[r, i] / s.population[i] * 1e5,
+            armies.share_abroad(s, w, r, i), w.unpaid_share[r, i], trap, w.protection[r, i],
+            entrenchment(float(month - w.took_power[r, i]), p), flag(w.civilian[r, i]),
+            flag(politicians(w, r, i)), contagion(s, w, r, i, month, p), p,
         )  # fmt: skip
         if not w.civilian[r, i]:
             w.junta_months[r] += 1

@@ -26,8 +26,8 @@ import numpy as np
 from .compiled import kernel
 
 # One stream per process. Append new names at the end: the index is the stream.
-STREAMS = ("events", "insurgency", "defence", "coups", "succession", "membership", "partners")
-EVENTS, INSURGENCY, DEFENCE, COUPS, SUCCESSION, MEMBERSHIP, PARTNERS = range(len(STREAMS))
+STREAMS = ("events", "insurgency", "defence", "coups", "succession", "membership", "partners", "elections")
+EVENTS, INSURGENCY, DEFENCE, COUPS, SUCCESSION, MEMBERSHIP, PARTNERS, ELECTIONS = range(len(STREAMS))
 
 GAMMA = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, SplitMix64's increment
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

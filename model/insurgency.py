@@ -65,10 +65,11 @@ def returns(displaced, t, p):
 
 
 @rule
-def grievance(t, displaced_share, legitimacy, p):
-    """Epstein's grievance: hardship x (1 - legitimacy), hardship from poverty (a base level), insecurity and
-    displacement."""
-    return clip(p.base_hardship + t + displaced_share) * (1.0 - legitimacy)
+def grievance(t, displaced_share, deaths_per_100k, legitimacy, p):
+    """Epstein's grievance: hardship x (1 - legitimacy), hardship from poverty (a base level), insecurity,
+    displacement and the killing itself (victims' kin join the armed groups: violence breeds recruits)."""
+    hardship = p.base_hardship + t + displaced_share + p.victimisation * deaths_per_100k
+    return clip(hardship) * (1.0 - legitimacy)
 
 
 @rule
@@ -152,7 +153,8 @@ def recruit(s, w, r, g, i, p):
     n = w.group_fighters[r, g, i]
     if n <= 0.0:
         return
-    level = grievance(w.territory[r, i], w.displaced[r, i] / s.population[i], w.legitimacy[r, i], p)
+    level = grievance(w.territory[r, i], w.displaced[r, i] / s.population[i], w.deaths[r, i] / s.population[i] * 1e5,
+                      w.legitimacy[r, i], p)  # fmt: skip
     ceiling = p.fighters_per_million * s.population[i] / 1e6
     n += fighter_change(n, w.insurgent_share[r, i], level, ceiling, s.growth[g], p)
     w.group_fighters[r, g, i] = max(0.0, n)

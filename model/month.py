@@ -11,8 +11,9 @@
 5. Responses (``defence.answer_calls``): each ally honours or refuses; deployments strain armies and budgets.
 6. Legitimacy (``legitimacy.update``): security record, rally, sanctions, help received, broken promises;
    then army cohesion.
-7. Coups (``coups.resolve``): the hazard of an attempt; success installs a new junta; sanctions and aid
-   suspensions follow.
+7. Coups, elections and transitions (``coups.resolve``, ``elections.hold``): the hazard of an attempt; success
+   installs a new junta; sanctions and aid suspensions follow. Civilian governments whose term is up hold
+   elections; juntas past their promised transition may hold theirs and become civilian again.
 8. Membership (``membership.update``): partners expelled or invited; commitment, notice, exit, accession and
    dissolution.
 9. Record (``outputs.record``): the month's row of every declared series; event records are written as things
@@ -28,7 +29,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from . import coups, defence, events, funding, insurgency, legitimacy, membership, outputs
+from . import coups, defence, elections, events, funding, insurgency, legitimacy, membership, outputs
 from .compiled import as_struct, kernel, params_of
 
 
@@ -41,7 +42,8 @@ def month(s, w, r, t, fields):
     defence.call_for_help(s, w, r, t, p)  # 4. Aggression and calls for help
     defence.answer_calls(s, w, r, t, p)  # 5. Responses
     legitimacy.update(s, w, r, t, p)  # 6. Legitimacy (and cohesion)
-    coups.resolve(s, w, r, t, p)  # 7. Coups
+    coups.resolve(s, w, r, t, p)  # 7. Coups,
+    elections.hold(s, w, r, t, p)  #    then elections and transitions
     membership.update(s, w, r, t, p)  # 8. Membership and partnerships
     outputs.record(s, w, r, t, fields)  # 9. Record
 

@@ -61,6 +61,7 @@ _DEFENCE = "mutual defence"
 _LEGITIMACY = "legitimacy"
 _COHESION = "cohesion"
 _COUPS = "coups"
+_ELECTIONS = "elections"
 _MEMBERSHIP = "membership"
 _PARTNERS = "partners"
 
@@ -157,6 +158,12 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("base_hardship", 0.2, "fraction", 0.0, 1.0,
        "Hardship that feeds grievance even where there is no fighting (poverty, neglect of the periphery).",
        "modelling assumption; hardship in Epstein 2002's grievance (calibration.md)", group=_INSURGENCY),
+    _p("victimisation", 0.3, "hardship per death/100k/month", 0.0, 2.0,
+       "Hardship added to grievance per monthly conflict death per 100,000 inhabitants: the kin and "
+       "neighbours of the killed join the armed groups, so violence breeds recruits.",
+       "UNDP 2017, Journey to Extremism in Africa: 71% of recruits named government action, such as the "
+       "killing or arrest of a relative, as what made them join; strength a modelling assumption",
+       group=_INSURGENCY),
     _p("attrition", 0.025, "per month", 0.0, 0.3,
        "Monthly share of fighters lost when state forces hold the balance of force.", group=_INSURGENCY),
     _p("fighter_spread", 0.01, "per month", 0.0, 0.2,
@@ -258,12 +265,43 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("rally_jump", 0.4, "fraction", 0.0, 1.0,
        "Rise of the rally at an anti-French or anti-ECOWAS moment (expulsion, sanctions, intervention).",
        group=_LEGITIMACY),
-    _p("honeymoon_legitimacy", 0.65, "fraction", 0.0, 1.0,
-       "Legitimacy of a junta on the day it takes power.",
-       "modelling assumption; coups in Mali, Burkina Faso and Niger drew popular support (seed article)",
-       group=_LEGITIMACY),
+    _p("coup_legitimacy_change", -0.05, "fraction", -0.5, 0.5,
+       "Legitimacy of a new junta relative to the regime it overthrew, on the day it takes power: no better "
+       "on average; the popular support some coups draw comes as the sovereigntist rally (phase 6).",
+       "modelling assumption: a new junta does not start more legitimate than its predecessor (issue 8); "
+       "coups in Mali, Burkina Faso and Niger drew popular support (seed article)", group=_LEGITIMACY),
+    _p("estrangement", 0.1, "per month", 0.0, 0.5,
+       "Monthly move of a junta's alignment toward the sovereigntist end, per unit of Western pressure "
+       "(bloc sanctions, or the share of its conditional partners suspending aid or expelled).",
+       "modelling assumption; Mali (2021-22), Burkina Faso (2022-23) and Niger (2023) turned from France "
+       "toward Russia after ECOWAS sanctions and Western aid suspensions (calibration.md, seed article)",
+       group=_PARTNERS),
     _p("transition_months", 24.0, "months", 0.0, 120.0,
        "Months a new junta promises until a transition to civilian rule.", group=_LEGITIMACY, integer=True),
+    # --- 7. Elections and transitions ----------------------------------------------------------------------
+    _p("term_months", 60.0, "months", 12.0, 120.0,
+       "Months between a civilian government's elections (when a scenario gives no next_election).",
+       "modelling assumption: four- and five-year terms in the region (Nigeria, Ghana 4; Senegal, Mali, "
+       "Burkina Faso, Niger, Benin 5)", group=_ELECTIONS, integer=True),
+    _p("incumbent_advantage", 1.0, "log-odds", -5.0, 5.0,
+       "Log-odds that a civilian incumbent (or its party) wins an election at legitimacy 1/2.",
+       "modelling assumption: most incumbents and ruling parties in the region kept office (Mali 2018, "
+       "Burkina Faso 2020, Niger 2021, Nigeria 2019 and 2023), some lost (Nigeria 2015, Senegal 2024, "
+       "Ghana 2024)", group=_ELECTIONS),
+    _p("election_legitimacy", 4.0, "log-odds per unit", 0.0, 20.0,
+       "Rise of the incumbent's log-odds of winning per unit of legitimacy above 1/2.", group=_ELECTIONS),
+    _p("mandate_legitimacy", 0.6, "fraction", 0.0, 1.0,
+       "Legitimacy of a newly elected government (a re-elected one moves halfway to it).", group=_ELECTIONS),
+    _p("transition_rate", 0.02, "per month", 0.0, 1.0,
+       "Monthly probability that a junta past its promised transition holds the election it promised "
+       "(otherwise it extends its rule, losing legitimacy for each year overdue).",
+       "modelling assumption: the juntas of Mali, Burkina Faso and Niger extended their transitions; Chad's "
+       "held its election in 2024, three years after taking power", group=_ELECTIONS),
+    _p("junta_leader_wins", 0.7, "probability", 0.0, 1.0,
+       "Probability that a junta's leader stands in its transition election and wins it (else an elected "
+       "civilian takes over).",
+       "modelling assumption: Chad 2024 (Mahamat Déby elected); Mauritania 2009 (Abdel Aziz elected after "
+       "his 2008 coup)", group=_ELECTIONS),
     # --- Cohesion ------------------------------------------------------------------------------------------
     _p("cohesion_base", 0.75, "fraction", 0.0, 1.0,
        "Cohesion target of an army at peace with itself: paid, at home, with a legitimate government.",
@@ -282,16 +320,35 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("cohesion_adjustment", 0.1, "per month", 0.01, 1.0,
        "Share of the gap to its target that cohesion closes each month.", group=_COHESION),
     _p("coup_attempt_shock", 0.1, "fraction", 0.0, 1.0,
-       "Fall of cohesion after any coup attempt (split ranks, purges).", group=_COHESION),
+       "Fall of cohesion after a failed coup attempt (split ranks, purges); after a successful one the "
+       "winners command the army.", group=_COHESION),
     # --- 7. Coups ------------------------------------------------------------------------------------------
     _p("coup_base_hazard", 0.012, "per month", 0.0, 0.2,
        "Monthly coup-attempt hazard of a regime at the reference legitimacy and cohesion, with no coup trap.",
-       "calibrated so the baseline's juntas attempt 0.15-0.35 coups a year (calibration.md, targets)",
+       "calibrated against the coup patterns of data/patterns.toml (Powell & Thyne rates by regime and coup "
+       "history; `liptako patterns`, docs/validation.md)",
        group=_COUPS),
-    _p("coup_legitimacy_effect", 3.0, "log-hazard per unit", 0.0, 10.0,
-       "Rise of log-hazard per unit of legitimacy below the reference.", group=_COUPS),
-    _p("coup_cohesion_effect", 3.0, "log-hazard per unit", 0.0, 10.0,
-       "Rise of log-hazard per unit of cohesion below the reference.", group=_COUPS),
+    _p("coup_legitimacy_effect", 1.5, "log-hazard per unit", 0.0, 10.0,
+       "Rise of log-hazard per unit of legitimacy below the reference.",
+       "calibrated: with 3.0 some state had 4 or more successful coups in a decade in 9-14% of baseline runs "
+       "(runaway-coups pattern, band 0-5%)", group=_COUPS),
+    _p("coup_cohesion_effect", 1.5, "log-hazard per unit", 0.0, 10.0,
+       "Rise of log-hazard per unit of cohesion below the reference.",
+       "calibrated: with 3.0 some state had 4 or more successful coups in a decade in 9-14% of baseline runs "
+       "(runaway-coups pattern, band 0-5%)", group=_COUPS),
+    _p("coup_insecurity_effect", 3.0, "log-hazard", 0.0, 10.0,
+       "Rise of a civilian government's log-hazard in a deadly war, at most: b V / (V + V_half) for V monthly "
+       "conflict deaths per 100,000 inhabitants. Officers frustrated by a losing war turn on the politicians "
+       "(Mali 2012 and 2020, Burkina Faso 2022); a junta owns its war.",
+       "seed article ('concerns over mounting insecurity and frustrations with the political class drove "
+       "support for the coup'); strength calibrated against the G5 Sahel history and the coup patterns "
+       "(docs/validation.md)",
+       group=_COUPS),
+    _p("coup_insecurity_deaths", 0.5, "deaths per 100,000 per month", 0.01, 10.0,
+       "V_half: the monthly conflict deaths per 100,000 inhabitants at which the insecurity effect on a "
+       "civilian government's coup hazard is half its maximum.",
+       "modelling assumption: about Mali's toll in 2019-2020 (some 1,500 a year in 20 M; calibration.md's "
+       "ACSS figures)", group=_COUPS),
     _p("coup_deployment_effect", 5.0, "log-hazard per share abroad", 0.0, 30.0,
        "Rise of log-hazard per unit share of the army abroad.",
        "modelling assumption; seed article (deployments cause dissidence within the ranks)", group=_COUPS),
@@ -301,33 +358,45 @@ REGISTRY: tuple[Parameter, ...] = (
        "Legitimacy at which the hazard equals the base hazard.", group=_COUPS),
     _p("cohesion_reference", 0.7, "fraction", 0.0, 1.0,
        "Cohesion at which the hazard equals the base hazard.", group=_COUPS),
-    _p("coup_trap_multiplier", 2.0, "ratio", 1.0, 6.0,
+    _p("coup_trap_multiplier", 2.0, "ratio", 1.0, 8.0,
        "Multiplier of the hazard just after a coup attempt (the coup trap), m in 1 + (m - 1) exp(-t/tau).",
-       "Ulfelder (~2012); Londregan & Poole 1990: an attempt in the past five years roughly doubles the risk "
-       "(calibration.md)", group=_COUPS),
+       "calibrated against the Powell & Thyne coup-trap rates (16.2% a year with an attempt in the prior five "
+       "years, 2.44% without, West Africa 2000-2019; calibration.md) together with entrenchment; Ulfelder "
+       "(~2012), Londregan & Poole 1990", group=_COUPS),
     _p("coup_trap_months", 30.0, "months", 1.0, 240.0,
        "Decay time tau of the coup trap.",
        "modelling assumption; with tau = 30 the trap has mostly faded after five years (Ulfelder ~2012)",
        group=_COUPS),
+    _p("entrenchment_max", 0.5, "fraction", 0.0, 0.95,
+       "How much of its coup hazard a regime in power for many years has removed by coup-proofing (loyal "
+       "units, purges, patronage, a consolidated mandate): the hazard is multiplied by 1 - e(t), e(t) = this "
+       "x (1 - exp(-t / entrenchment_months)) for t months in power.",
+       "Little 2017 (regimes that survive their first years become self-enforcing; calibration.md); "
+       "strength calibrated against the runaway-coups pattern (docs/validation.md)", group=_COUPS),
+    _p("entrenchment_months", 36.0, "months", 1.0, 240.0,
+       "Time scale of a regime's entrenchment against coups.", group=_COUPS),
     _p("coup_hazard_cap", 0.5, "per month", 0.05, 1.0,
        "Upper bound on a regime's monthly hazard of a coup attempt, however weak it is.",
        "modelling assumption: a monthly hazard above one half would mean a coup nearly every other month",
        group=_COUPS),
-    _p("civilian_hazard_factor", 0.3, "ratio", 0.0, 2.0,
+    _p("civilian_hazard_factor", 0.25, "ratio", 0.0, 2.0,
        "Hazard of a civilian government relative to a junta with the same legitimacy and cohesion.",
-       "modelling assumption; regimes that survive their first years become self-enforcing (Little 2017)",
+       "calibrated: established civilian governments attempt under 3.75% a year (0 attempts in 80 "
+       "country-years, Ghana, Senegal, Nigeria, Benin 2000-2019; calibration.md); regimes that survive "
+       "their first years become self-enforcing (Little 2017)",
        group=_COUPS),
     _p("coup_contagion", 0.0, "log-hazard", 0.0, 3.0,
        "Rise of log-hazard in the months after a successful coup in a neighbouring state (decays with the "
        "coup trap's time).",
        "Miller, Joseph & Ohl 2018: weak or none in robust tests, hence 0 (calibration.md)", group=_COUPS),
-    _p("coup_success_intercept", -1.4, "log-odds", -6.0, 6.0,
+    _p("coup_success_intercept", -1.0, "log-odds", -6.0, 6.0,
        "Log-odds that an attempt succeeds against a fully cohesive, fully legitimate, unprotected regime.",
-       "calibrated so about half of attempts succeed: Powell & Thyne 106 of 214 in Africa (calibration.md)",
+       "calibrated so about half of attempts succeed: Powell & Thyne 47% in West Africa 2000-2019, 106 of 214 in "
+       "Africa (calibration.md; success-share pattern)",
        group=_COUPS),
-    _p("coup_success_cohesion", 2.0, "log-odds per unit", 0.0, 10.0,
+    _p("coup_success_cohesion", 1.0, "log-odds per unit", 0.0, 10.0,
        "Rise of the success log-odds per unit of lost cohesion (1 - K).", group=_COUPS),
-    _p("coup_success_legitimacy", 2.0, "log-odds per unit", 0.0, 10.0,
+    _p("coup_success_legitimacy", 1.0, "log-odds per unit", 0.0, 10.0,
        "Rise of the success log-odds per unit of lost legitimacy (1 - L).", group=_COUPS),
     _p("coup_success_protection", 3.0, "log-odds per unit", 0.0, 10.0,
        "Fall of the success log-odds per unit of a patron's protection.", group=_COUPS),

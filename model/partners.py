@@ -1,5 +1,5 @@
 """External partners' decisions: where they are present, whom they fund, when they come, deploy, suspend aid,
-resume it, or leave; and the juntas' expulsions and invitations (phase 8).
+resume it, or leave; and the juntas' estrangement from the West, expulsions and invitations (phase 8).
 
 A *conditional* partner suspends aid after a coup (for a junta of its own orientation, for
 ``aid_suspension_months``; for a hostile one, while it stays hostile). A partner leaves a state that expels
@@ -9,10 +9,10 @@ lends personnel (contractors, trainers) from its pool.
 
 from __future__ import annotations
 
-from . import draws, records
+from . import blocs, draws, records
 from .compiled import kernel
 from .legitimacy import rally_round
-from .orientation import alignment_match
+from .orientation import alignment_match, estranged_alignment
 from .world import FOREVER, N_COUNTRIES, NEVER
 
 
@@ -109,10 +109,29 @@ def review_suspensions(s, w, r, month, p):
                 records.add(w, r, month, records.SUSPENSION, records.LIFTED, state=i, partner=k)
 
 
+@kernel(inline=True)
+def western_pressure(s, w, r, i):
+    """How hard Western conditionality presses on state i's regime: 1 under a bloc's sanctions, else the share
+    of the conditional partners it deals with (present, or expelled by it) that suspend their aid or were
+    expelled (a broken relationship keeps pressing); 0 if it deals with none."""
+    if blocs.under_sanctions(w, r, i):
+        return 1.0
+    dealing, pressing = 0, 0
+    for k in range(len(s.partner_code)):
+        if s.conditional[k] and (present_in(w, r, k, i) or w.expelled[r, k, i]):
+            dealing += 1
+            pressing += suspended(w, r, k, i) or w.expelled[r, k, i]
+    return pressing / dealing if dealing else 0.0
+
+
 @kernel
 def partnerships(s, w, r, t, p):
-    """Sovereigntist juntas expel Western partners (and the reverse); aligned juntas invite partners in."""
+    """Juntas under Western pressure turn away from the West; sovereigntist juntas expel Western partners (and
+    the reverse); aligned juntas invite partners in."""
     month = s.start + t
+    for i in range(len(s.code)):
+        if not w.civilian[r, i]:
+            w.alignment[r, i] = estranged_alignment(w.alignment[r, i], western_pressure(s, w, r, i), p)
     key = draws.stream_key(w.seed[r], draws.PARTNERS, t)
     for k in range(len(s.partner_code)):
         western = s.partner_alignment[k] < 0.0

@@ -12,17 +12,21 @@ from .compiled import kernel
 
 KINDS = (
     "coup", "notice", "exit", "accession", "dissolution", "partner_entry", "partner_exit", "suspension",
-    "sanctions", "intervention", "call", "answer", "offensive", "spread", "parameter", "funding",
+    "sanctions", "intervention", "call", "answer", "offensive", "spread", "parameter", "funding", "election",
+    "transition",
 )  # fmt: skip
 (COUP, NOTICE, EXIT, ACCESSION, DISSOLUTION, PARTNER_ENTRY, PARTNER_EXIT, SUSPENSION,
- SANCTIONS, INTERVENTION, CALL, ANSWER, OFFENSIVE, SPREAD, PARAMETER, FUNDING) = range(len(KINDS))  # fmt: skip
+ SANCTIONS, INTERVENTION, CALL, ANSWER, OFFENSIVE, SPREAD, PARAMETER, FUNDING, ELECTION,
+ TRANSITION) = range(len(KINDS))  # fmt: skip
 
 OUTCOMES = (
     "", "success", "failure", "given", "withdrawn", "no_effect", "admitted", "refused", "invited", "entered",
-    "deployed", "expelled", "imposed", "lifted", "started", "ended", "honoured", "unanswered",
+    "deployed", "expelled", "imposed", "lifted", "started", "ended", "honoured", "unanswered", "re_elected",
+    "turnover",
 )  # fmt: skip
 (NONE, SUCCESS, FAILURE, GIVEN, WITHDRAWN, NO_EFFECT, ADMITTED, REFUSED, INVITED, ENTERED,
- DEPLOYED, EXPELLED, IMPOSED, LIFTED, STARTED, ENDED, HONOURED, UNANSWERED) = range(len(OUTCOMES))  # fmt: skip
+ DEPLOYED, EXPELLED, IMPOSED, LIFTED, STARTED, ENDED, HONOURED, UNANSWERED, RE_ELECTED,
+ TURNOVER) = range(len(OUTCOMES))  # fmt: skip
 
 # What each kind keeps in its fields (outcomes, code, x0..x3); "state" is the state concerned unless noted.
 FIELDS = {
@@ -46,6 +50,10 @@ FIELDS = {
     "spread": "group: the armed group that begins operating",
     "parameter": "code: the parameter's index; x0 before, x1 after",
     "funding": "partner: x0 budget before, x1 after (USD M a year)",
+    "election": "re_elected (the incumbent or its party) | turnover (code: the new leader); x0 the incumbent's "
+    "chance, x1 the month the leader in office took power",
+    "transition": "a junta's promised election: re_elected (its leader wins) | turnover (an elected civilian "
+    "takes over); x0 the junta leader's chance, x1 the month the leader in office took power",
 }
 
 

@@ -93,6 +93,14 @@ def sentence(names: Names, kind: int, outcome: int, month: int, state: int, othe
         return state_name, f"applies to join {bloc_id}: {verdict} ({votes})"
     if kind == rec.DISSOLUTION:
         return names.bloc_names[bloc], "dissolved: fewer than two members remain"
+    if kind == rec.ELECTION:
+        if outcome == rec.RE_ELECTED:
+            return state_name, f"election: {names.leader(code, int(x1))} keeps office (chance was {x0:.0%})"
+        return state_name, f"election: the opposition wins; a new president takes office (incumbent had {x0:.0%})"
+    if kind == rec.TRANSITION:
+        if outcome == rec.RE_ELECTED:
+            return state_name, f"the junta holds its promised election: {names.leader(code, int(x1))} is elected"
+        return state_name, "the junta hands power to an elected civilian government"
     raise ValueError(f"unknown record kind {kind}")
 
 

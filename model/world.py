@@ -40,6 +40,7 @@ from .scenario import (
 )
 
 NEVER = -(2**40)  # a month that has not happened
+ELECTED = -2  # leader code of a leader elected during the run (-1: a military council)
 FOREVER = 2**40  # a month that will not come
 NO_COMMITMENT = math.nan
 
@@ -172,6 +173,7 @@ class World(NamedTuple):
     rally: np.ndarray  # the sovereigntist rally, 0..1
     protection: np.ndarray  # a patron's protection against coups
     transition_deadline: np.ndarray
+    next_election: np.ndarray  # a civilian government's next election; NEVER: none set (a junta, or not yet)
     last_attempt: np.ndarray
     commitment: np.ndarray  # [R, B, S] NaN where the regime holds none
     months_below: np.ndarray  # [R, B, S] consecutive months of commitment under the exit threshold
@@ -269,7 +271,11 @@ class Names:
         return ("domestic", *self.partners, "allies")
 
     def leader(self, code: int, took_power: int) -> str:
-        return self.leaders[code] if code >= 0 else f"a military council ({format_month(took_power)})"
+        if code >= 0:
+            return self.leaders[code]
+        if code == ELECTED:
+            return f"the president elected in {format_month(took_power)}"
+        return f"a military council ({format_month(took_power)})"
 
 
 def names_of(scenario: Scenario) -> Names:
@@ -554,6 +560,9 @@ def new_world(
         protection=np.zeros((R, S)),
         transition_deadline=rs(
             [parse_month(r.transition_deadline) if r.transition_deadline else NEVER for r in rg], i8
+        ),
+        next_election=rs(
+            [parse_month(r.next_election) if r.next_election and r.kind == "civilian" else NEVER for r in rg], i8
         ),
         last_attempt=np.tile(last_attempt, (R, 1)),
         commitment=commitment,

@@ -200,8 +200,10 @@ def test_a_bad_option_is_refused(case, tmp_path, capsys):
 def test_an_option_argparse_rejects_is_refused(args, tmp_path, capsys, monkeypatch):
     """argparse's own errors: its usage (wrapped at 80 columns) and one line naming the option."""
     monkeypatch.setenv("COLUMNS", "80")
-    err = assert_refused(["run", "baseline", *args], capsys, tmp_path, args[0], max_lines=5)
-    assert re.match(r"^liptako( run)?: error: ", err.strip().splitlines()[-1])
+    err = assert_refused(["run", "baseline", *args], capsys, tmp_path, args[0], max_lines=8)
+    *usage, last = err.strip().splitlines()
+    assert re.match(r"^liptako( run)?: error: ", last)
+    assert usage[0].startswith("usage: ") and all(line.startswith(" ") for line in usage[1:])
 
 
 def test_a_suggestion_for_a_misspelt_parameter(tmp_path, capsys):

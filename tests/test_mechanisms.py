@@ -92,7 +92,8 @@ def test_forced_coup_in_an_ecowas_member_brings_sanctions_and_aid_suspensions():
                 "alignment": -0.4,
                 "leader": "Colonel Test",
             }
-        ]
+        ],
+        parameters={"estrangement": 0.0},  # keep the junta's alignment fixed (tested in test_regime_change.py)
     )
     model = LiptakoModel(scenario, rng=1, months=12)
     model.step()

@@ -39,7 +39,7 @@ ACTIVE_IN = {
     "alignment_flip": "crisis",
     "alignment_drift": "crisis",
     "aid_suspension_months": "crisis",
-    "honeymoon_legitimacy": "crisis",
+    "coup_legitimacy_change": "crisis",
     "transition_months": "crisis",
     "coup_attempt_shock": "crisis",
     "coup_success_protection": "crisis",

@@ -31,15 +31,21 @@ def strictly_increasing(values) -> bool:
 def hazard(
     legitimacy=0.5,
     cohesion=0.7,
+    deaths=0.0,
     abroad=0.0,
     unpaid=0.0,
     trap=1.0,
     protection=0.0,
+    entrenched=0.0,
     civilian=0.0,
+    politicians=0.0,
     contagion=0.0,
     params=p,
 ):
-    return coups.coup_hazard(legitimacy, cohesion, abroad, unpaid, trap, protection, civilian, contagion, params)
+    return coups.coup_hazard(
+        legitimacy, cohesion, deaths, abroad, unpaid, trap, protection, entrenched, civilian, politicians, contagion,
+        params,
+    )  # fmt: skip
 
 
 # --- 7. Coups -------------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class _Strict(BaseModel):
         return value
 
 
-_MONTH_FIELDS = {"start", "took_power", "transition_deadline", "coups", "founded", "date"}
+_MONTH_FIELDS = {"start", "took_power", "transition_deadline", "next_election", "coups", "founded", "date"}
 
 
 # --- Header and actors -------------------------------------------------------------------------------------
@@ -91,6 +91,7 @@ class RegimeSpec(_Strict):
     alignment: Alignment
     commitment: dict[BlocId, Unit] = {}
     transition_deadline: YearMonth | None = None
+    next_election: YearMonth | None = None  # a civilian government's next election (else every term_months)
     coups: list[YearMonth] = []
     rally: Unit = 0.0
 
