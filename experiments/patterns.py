@@ -22,7 +22,7 @@ country-years, a share of attempts, a mean per run), so that one bootstrap of re
   per run; ``deaths_trend``: the same window's deaths over those of the first twelve months.
 - ``territory``: the territory contested in ``countries`` (their mean) at month ``month``, a mean per run.
 - ``displaced``: the displaced in ``countries`` at month ``month``, a mean per run.
-- ``exits``: exits from ``bloc`` within the months, a mean per run.
+- ``exits``: exits from ``bloc`` (within the months ``first`` to ``last``, if given), a mean per run.
 """
 
 from __future__ import annotations
@@ -74,6 +74,12 @@ def _years(batch, options: dict) -> tuple[int, int]:
     return first, min(last_full, first + years - 1)
 
 
+def _months(dates) -> np.ndarray:
+    """The month numbers (``parse_month``'s: year x 12 + month - 1) of ``YYYY-MM`` dates."""
+    d = dates.astype(str)
+    return d.str[:4].astype(int).to_numpy() * 12 + d.str[5:7].astype(int).to_numpy() - 1
+
+
 _PANELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # batch -> {(countries, years): panel}
 
 
@@ -107,13 +113,26 @@ def _condition(panel, options: dict) -> np.ndarray:
 
 def _military_at_year_start(batch, attempts, panel) -> np.ndarray:
     """Whether each country-year of ``panel`` began under military rule: the scenario's regime at the start,
-    then military from the year after a successful coup (the model has no return to civilian rule yet)."""
-    start_kind = {iso: s.regime.kind == "military" for iso, s in batch.scenario.states.items()}
-    won = attempts[attempts["success"] & ~attempts["history"]]
-    first_win = won.groupby(["rep", "country"])["year"].min()
-    key = list(zip(panel["rep"], panel["country"], strict=True))
-    since = np.asarray([first_win.get(k, np.inf) for k in key], dtype=float)
-    return np.asarray([start_kind[c] for c in panel["country"]]) | (panel["year"].to_numpy() > since)
+    then the regime the last change before the year began left (a successful coup installs a junta; a junta's
+    transition election, or an intervention that overthrows it, brings civilian rule back)."""
+    import pandas as pd
+
+    start_kind = np.asarray([batch.scenario.states[c].regime.kind == "military" for c in panel["country"]])
+    rec = batch.records
+    coup = (rec["kind"] == "coup") & (rec["outcome"] == "success")
+    back = (rec["kind"] == "transition") | ((rec["kind"] == "intervention") & (rec["outcome"] == "success"))
+    changes = rec[coup | back]
+    if changes.empty:
+        return start_kind
+    table = pd.DataFrame({"rep": changes["rep"].to_numpy(dtype=np.int64), "country": changes["state"].to_numpy(),
+                          "t": _months(changes["date"]), "military": coup[coup | back].to_numpy()})  # fmt: skip
+    rows = pd.DataFrame({"rep": panel["rep"].to_numpy(dtype=np.int64), "country": panel["country"].to_numpy(),
+                         "t": panel["year"].to_numpy(dtype=np.int64) * 12, "order": np.arange(len(panel))})  # fmt: skip
+    table = table.sort_values("t", kind="stable")
+    joined = pd.merge_asof(rows.sort_values("t", kind="stable"), table, on="t", by=["rep", "country"],
+                           allow_exact_matches=False).sort_values("order")  # fmt: skip
+    known = joined["military"].notna().to_numpy()
+    return np.where(known, joined["military"].fillna(False).to_numpy(dtype=bool), start_kind)
 
 
 def _per_rep(panel, keep, column: str, reps: int) -> np.ndarray:
@@ -140,7 +159,7 @@ def honour_rate(batch, options: dict) -> tuple[np.ndarray, np.ndarray]:
 def decade_successes(batch, options: dict) -> tuple[np.ndarray, np.ndarray]:
     rec = batch.records
     start = batch.simulation.setup.start
-    month = rec["date"].str.slice(0, 4).astype(int) * 12 + rec["date"].str.slice(5, 7).astype(int) - 1 - start
+    month = _months(rec["date"]) - start
     won = rec[(rec["kind"] == "coup") & (rec["outcome"] == "success") & (month < 120)]
     most = won.groupby(["rep", "state"]).size().groupby("rep").max()
     hit = np.zeros(batch.reps)
@@ -177,6 +196,9 @@ def exits(batch, options: dict) -> tuple[np.ndarray, np.ndarray]:
     rec = batch.records
     bloc = options.get("bloc", batch.scenario.scenario.focal_bloc)
     out = rec[(rec["kind"] == "exit") & (rec["bloc"] == bloc)]
+    if "last" in options:  # months counted from 0 at the start, inclusive
+        months = _months(out["date"]) - batch.simulation.setup.start
+        out = out[(months >= options.get("first", 0)) & (months <= options["last"])]
     return np.bincount(out["rep"].to_numpy(), minlength=batch.reps).astype(float), np.ones(batch.reps)
 
 

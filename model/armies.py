@@ -13,13 +13,13 @@ from .compiled import kernel
 @kernel(inline=True)
 def troops_home(s, w, r, i):
     """Regular troops at home and under national command."""
-    return max(0.0, s.troops[i] - w.troops_abroad[r, i] - w.joint_force_share[r, i])
+    return max(0.0, s.troops[i] - w.troops_abroad[r, i] - w.intervening[r, i] - w.joint_force_share[r, i])
 
 
 @kernel(inline=True)
 def share_abroad(s, w, r, i):
-    """Share of the regular army deployed abroad."""
-    return w.troops_abroad[r, i] / s.troops[i] if s.troops[i] > 0 else 0.0
+    """Share of the regular army deployed abroad (answering calls, or in its bloc's intervention)."""
+    return (w.troops_abroad[r, i] + w.intervening[r, i]) / s.troops[i] if s.troops[i] > 0 else 0.0
 
 
 @kernel(inline=True)

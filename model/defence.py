@@ -5,18 +5,26 @@ its allies in each bloc it belongs to (a bloc's clause is invoked with a probabi
 1 for the AES, 0.2 for ECOWAS's weak protocol), and each ally in good standing decides whether to honour the
 call, given its commitment, its own security at home, its readiness and the requester's record of answering
 it. Honouring sends a share of its troops (and money) for some months; it costs the sender and strains its
-army. Blocs that threaten intervention may carry the threat out against a state they sanction.
+army. Blocs that threaten intervention may carry the threat out against a state they sanction. An intervention costs
+the bloc's members in good standing the troops they contribute (in proportion to their armies; paid like
+troops abroad, straining cohesion), and legitimacy at home while it lasts (phase 6); it succeeds if the regime
+it targets falls (each month with a chance that grows with the force against the target's capacity), after
+which an elected civilian government is restored, and fails if the regime is still there when it ends.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import armies, blocs, draws, partners, records
+from . import armies, blocs, draws, elections, partners, records
 from .compiled import kernel, rule
 from .legitimacy import rally_round
 from .mathutil import decay, logistic
 from .world import N_BLOC_CODES, N_COUNTRIES
+
+# The defence stream's slots: invocations, then answers (:func:`answer_slot`), then whether an intervention
+# overthrows the regime it targets (one per target).
+INTERVENTION_SLOT = N_BLOC_CODES * N_COUNTRIES * (1 + N_COUNTRIES)
 
 
 # --- Rules ------------------------------------------------------------------------------------------------------
@@ -54,6 +62,8 @@ def start_intervention(s, w, r, t, actor, i, troops, p):
     w.attack_start[r, i] = month
     w.attack_until[r, i] = month + int(p.intervention_months)
     w.attack_troops[r, i] = force
+    if actor < B:
+        commit_contingents(s, w, r, actor, i, force)
     rally_round(w, r, i, p)
     if actor >= B:
         partners.expelled_by(w, r, actor - B, i)
@@ -61,14 +71,64 @@ def start_intervention(s, w, r, t, actor, i, troops, p):
 
 
 @kernel
+def commit_contingents(s, w, r, b, target, force):
+    """Bloc b's members in good standing (the target apart) contribute ``force`` in proportion to their armies,
+    each at most a third of its troops at home."""
+    total = 0.0
+    for j in range(len(s.code)):
+        if j != target and blocs.in_good_standing(w, r, b, j):
+            total += s.troops[j]
+    if total <= 0.0:
+        return
+    for j in range(len(s.code)):
+        if j != target and blocs.in_good_standing(w, r, b, j):
+            w.intervening[r, j] += min(force * s.troops[j] / total, armies.troops_home(s, w, r, j) / 3.0)
+
+
+@rule
+def regime_falls_probability(force, capacity, p):
+    """Monthly probability that an intervention overthrows the regime it targets: ``intervention_success`` x
+    the intervening force's share of the balance against the target's capacity."""
+    return p.intervention_success * force / np.maximum(force + capacity, 1e-12)
+
+
+@kernel
+def end_intervention(s, w, r, i, month, succeeded):
+    """The intervention in state i ends: the contributors bring their troops home."""
+    actor = w.attacked_by[r, i]
+    records.add(w, r, month, records.INTERVENTION, records.SUCCESS if succeeded else records.FAILURE, state=i,
+                code=actor, x0=w.territory[r, i])  # fmt: skip
+    w.attacked_by[r, i] = -1
+    w.attack_troops[r, i] = 0.0
+    w.attack_until[r, i] = month
+    if actor < len(s.bloc_code):  # the contingents come home; those of other interventions under way stay
+        w.intervening[r, :] = 0.0
+        for k in range(len(s.code)):
+            if 0 <= w.attacked_by[r, k] < len(s.bloc_code):
+                commit_contingents(s, w, r, w.attacked_by[r, k], k, w.attack_troops[r, k])
+
+
+@kernel
 def end_interventions(s, w, r, month):
-    """Interventions whose time is up end (phase 1)."""
+    """Interventions whose time is up end, failed: the regime they targeted is still there (phase 1)."""
     for i in range(len(s.code)):
         if w.attacked_by[r, i] >= 0 and w.attack_until[r, i] <= month:
-            records.add(w, r, month, records.INTERVENTION, records.ENDED, state=i, code=w.attacked_by[r, i],
-                        x0=w.territory[r, i])  # fmt: skip
-            w.attacked_by[r, i] = -1
-            w.attack_troops[r, i] = 0.0
+            end_intervention(s, w, r, i, month, False)
+
+
+@kernel
+def press_interventions(s, w, r, t, p):
+    """Each intervention under way may overthrow the regime it targets: an elected civilian government is
+    restored and the intervention ends, a success (phase 4)."""
+    month = s.start + t
+    key = draws.stream_key(w.seed[r], draws.DEFENCE, t)
+    for i in range(len(s.code)):
+        if w.attacked_by[r, i] < 0 or w.civilian[r, i]:
+            continue
+        chance = regime_falls_probability(w.attack_troops[r, i], w.capacity[r, i], p)
+        if draws.uniform(key, INTERVENTION_SLOT + s.code[i]) < chance:
+            elections.restore_civilian_rule(s, w, r, i, month, p)
+            end_intervention(s, w, r, i, month, True)
 
 
 @kernel(inline=True)
@@ -107,7 +167,9 @@ def answer_call(s, w, r, t, ally, requester, b, draw, p):
 # --- Phase 4 ----------------------------------------------------------------------------------------------------
 @kernel
 def call_for_help(s, w, r, t, p):
-    """Blocs may intervene in states they sanction; members under attack invoke mutual defence."""
+    """Interventions under way may overthrow their target; blocs may intervene in states they sanction; members
+    under attack invoke mutual defence."""
+    press_interventions(s, w, r, t, p)
     month = s.start + t
     key = draws.stream_key(w.seed[r], draws.INSURGENCY, t)
     threat_fade = decay(p.threat_half_life)

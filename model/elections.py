@@ -78,6 +78,25 @@ def hand_over(s, w, r, i, month, draw, p):
         w.legitimacy[r, i] = p.mandate_legitimacy
     records.add(w, r, month, records.TRANSITION, records.RE_ELECTED if keeps else records.TURNOVER, state=i,
                 code=w.leader[r, i], x0=p.junta_leader_wins, x1=float(w.took_power[r, i]))  # fmt: skip
+    readmit(s, w, r, i, month)
+
+
+@kernel
+def restore_civilian_rule(s, w, r, i, month, p):
+    """A junta overthrown by an intervention: an elected civilian government is restored (the Gambia, 2017)."""
+    w.civilian[r, i] = True
+    w.transition_deadline[r, i] = NEVER
+    w.next_election[r, i] = month + int(p.term_months)
+    w.leader[r, i] = ELECTED
+    w.took_power[r, i] = month
+    w.legitimacy[r, i] = p.mandate_legitimacy
+    readmit(s, w, r, i, month)
+
+
+@kernel
+def readmit(s, w, r, i, month):
+    """An elected government again: the blocs that suspended the junta take the state back and lift their
+    sanctions; conditional partners resume their aid."""
     for b in range(len(s.bloc_code)):  # the blocs that suspended it over the coup take it back
         if s.sanctions_on_coup[b] and w.suspended[r, b, i]:
             w.suspended[r, b, i] = False

@@ -4,7 +4,11 @@ sanctions, blocs' dues and common funds, partners' budgets, and the money allies
 Readiness = min(1, funds / upkeep), upkeep = (troops at home + auxiliaries' share) x cost per soldier-month.
 Each partner divides its budget among its eligible clients in proportion to alignment match and need, with a
 bonus for members of a bloc of its own orientation (the alliance as a "brand"); a bloc's joint force is paid
-from its common fund and sent where the fighting is.
+from its common fund and sent where the fighting is. How much of its budget a partner spends follows its
+opportunities (:func:`spending_share`): the summed weight of its eligible clients against the most it has
+been, so that expulsions, aid suspended after coups and clients turning away leave money unspent, while new
+clients and a growing "brand" bring it back up to the budget; the non-Western share of funding is an outcome
+of events.
 """
 
 from __future__ import annotations
@@ -27,6 +31,14 @@ def allocation_weight(match, territory, brand, p):
     ``brand`` is 1 when the recipient belongs to a bloc of the partner's orientation, else 0.
     """
     return power(match, p.alignment_reward) * (1.0 + p.need_weight * territory) * (1.0 + p.brand_bonus * brand)
+
+
+@rule
+def spending_share(weight_now, weight_start, p):
+    """Share of its budget a partner spends: (W / W0) ** budget_elasticity for W its clients' summed allocation
+    weight now and W0 the most it has been (0 with no client; the budget is the most it spends)."""
+    ratio = weight_now / np.maximum(weight_start, 1e-12)
+    return (weight_now > 0.0) * np.minimum(1.0, power(ratio, p.budget_elasticity))
 
 
 @rule
@@ -79,7 +91,7 @@ def branded(s, w, r, k, i):
 @kernel
 def allocate(s, w, r, k, p):
     """Partner k spends this month's budget: blocs' common funds first, then clients by alignment, need and
-    brand; what finds no recipient stays unspent."""
+    brand, as much as its opportunities justify (:func:`spending_share`); the rest stays unspent."""
     western = s.partner_alignment[k] < 0.0
     factor = p.western_budget_factor if western else p.nonwestern_budget_factor
     monthly = w.budget[r, k] * factor / 12.0
@@ -90,20 +102,21 @@ def allocate(s, w, r, k, p):
             w.fund[r, b] += monthly * share
             spent += monthly * share
     w.to_blocs[r, k] = spent
-    rest = monthly - spent
     weights = w.scratch[r, 3]
     weights[:] = 0.0
     for i in range(len(s.code)):
         if partners.eligible(w, r, k, i):
             weights[i] = weight(s, w, r, k, i, p)
     total = weights.sum()
+    w.weight_start[r, k] = max(w.weight_start[r, k], total)  # the best opportunities it has had
+    rest = (monthly - spent) * spending_share(total, w.weight_start[r, k], p)
     if total > 0.0:
         for i in range(len(s.code)):
             if weights[i] > 0.0:
                 receive(w, r, 1 + k, i, rest * weights[i] / total)
         spent += rest
     w.spent[r, k] = spent
-    w.unspent[r, k] = monthly - spent
+    w.unspent[r, k] = max(0.0, monthly - spent)
 
 
 @kernel(inline=True)
@@ -183,6 +196,9 @@ def fund(s, w, r, t, p):
             w.spending_abroad[r, i] += deployment_cost(w.dep_troops[r, d], armies.cost_per_soldier(w, r, i, p), p)
             receive(w, r, allies, w.dep_receiver[r, d], w.dep_aid[r, d])
             w.spending_abroad[r, i] += w.dep_aid[r, d]
+    for i in range(len(s.code)):  # contributors pay for their troops in an intervention
+        if w.intervening[r, i] > 0.0:
+            w.spending_abroad[r, i] += deployment_cost(w.intervening[r, i], armies.cost_per_soldier(w, r, i, p), p)
     for i in range(len(s.code)):  # readiness; a short month counts as unpaid
         bodies = armies.troops_home(s, w, r, i) + p.auxiliary_cost_share * s.auxiliaries[i]
         upkeep = bodies * armies.cost_per_soldier(w, r, i, p) / 1e6

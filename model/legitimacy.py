@@ -19,8 +19,9 @@ from .world import NEVER
 
 # --- Rules ------------------------------------------------------------------------------------------------------
 @rule
-def legitimacy_target(t, trend, deaths_per_100k, rally, sanctioned, help_received, overdue_years, p):
-    """The legitimacy a regime tends to, given its security record and politics."""
+def legitimacy_target(t, trend, deaths_per_100k, rally, sanctioned, help_received, overdue_years, at_war_abroad, p):
+    """The legitimacy a regime tends to, given its security record and politics (``at_war_abroad`` 1 while its
+    troops take part in an intervention)."""
     z = (
         p.legitimacy_intercept
         - p.legitimacy_territory * t
@@ -30,6 +31,7 @@ def legitimacy_target(t, trend, deaths_per_100k, rally, sanctioned, help_receive
         - p.legitimacy_sanctions * sanctioned
         + p.legitimacy_help * help_received
         - p.legitimacy_overdue * np.minimum(overdue_years, 3.0)
+        - p.intervention_legitimacy_cost * at_war_abroad
     )
     return logistic(z)
 
@@ -95,7 +97,7 @@ def update(s, w, r, t, p):
         target = legitimacy_target(
             w.territory[r, i], territory_trend(w, r, i, t), w.deaths[r, i] / s.population[i] * 1e5,
             w.rally[r, i], flag(blocs.under_sanctions(w, r, i)), clip(w.help[r, i]),
-            overdue_years(w, r, i, month), p,
+            overdue_years(w, r, i, month), flag(w.intervening[r, i] > 0.0), p,
         )  # fmt: skip
         w.legitimacy[r, i] = clip(relax(w.legitimacy[r, i], target, p.legitimacy_adjustment))
         w.protection[r, i] = patron_protection(s, w, r, i, p)

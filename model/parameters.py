@@ -98,6 +98,13 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("nonwestern_budget_factor", 1.0, "ratio", 0.0, 5.0,
        "Multiplier of every non-Western partner's Sahel budget (Russia, Türkiye, ...).",
        "modelling assumption: a lever for sweeps; the budgets themselves are scenario data", group=_PARTNERS),
+    _p("budget_elasticity", 1.0, "exponent", 0.0, 3.0,
+       "How closely a partner's Sahel spending follows its opportunities: it spends min(1, (W / W0) ** this) "
+       "of its budget, W the summed allocation weight of its eligible clients (alignment, need, brand) and W0 "
+       "the most it has been; 0 spends the whole budget whatever happens.",
+       "modelling assumption: France ended Barkhane after its expulsions from Mali and Burkina Faso (2022-23) "
+       "instead of respending the money on its other clients; Russia's Africa Corps grew with the juntas that "
+       "invited it (calibration.md, seed article)", group=_PARTNERS),
     _p("alignment_reward", 2.0, "exponent", 0.0, 6.0,
        "How strongly partners favour aligned recipients: weight = alignment match to this power.",
        group=_PARTNERS),
@@ -205,6 +212,17 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("intervention_lethality", 0.1, "fraction", 0.0, 1.0,
        "Share of an intervening army counted as combatants in the month's death toll (as fighters are).",
        group=_INSURGENCY),
+    _p("intervention_success", 0.3, "per month", 0.0, 1.0,
+       "Monthly probability that an intervention overthrows the junta it targets when its force holds the whole "
+       "balance (scaled by the force's share of force against the target's capacity); then an elected "
+       "civilian government is restored.",
+       "modelling assumption; ECOWAS's ECOMIG made Jammeh leave the Gambia in Jan 2017 within days "
+       "(calibration.md); its Niger threat of 2023 was never carried out", group=_INSURGENCY),
+    _p("intervention_legitimacy_cost", 0.3, "log-odds", 0.0, 5.0,
+       "Loss of legitimacy target of a state whose troops take part in an intervention abroad (an unpopular "
+       "war: Nigeria's senate opposed sending troops to Niger in 2023).",
+       "modelling assumption; Nigerian senate's rejection of military action in Niger (Aug 2023, press)",
+       group=_LEGITIMACY),
     _p("intervention_months", 6.0, "months", 1.0, 36.0,
        "Duration of an external military intervention.", group=_INSURGENCY, integer=True),
     # --- 4-5. Calls for help and responses ---------------------------------------------------------------
@@ -292,11 +310,11 @@ REGISTRY: tuple[Parameter, ...] = (
        "Rise of the incumbent's log-odds of winning per unit of legitimacy above 1/2.", group=_ELECTIONS),
     _p("mandate_legitimacy", 0.6, "fraction", 0.0, 1.0,
        "Legitimacy of a newly elected government (a re-elected one moves halfway to it).", group=_ELECTIONS),
-    _p("transition_rate", 0.02, "per month", 0.0, 1.0,
+    _p("transition_rate", 0.01, "per month", 0.0, 1.0,
        "Monthly probability that a junta past its promised transition holds the election it promised "
        "(otherwise it extends its rule, losing legitimacy for each year overdue).",
-       "modelling assumption: the juntas of Mali, Burkina Faso and Niger extended their transitions; Chad's "
-       "held its election in 2024, three years after taking power", group=_ELECTIONS),
+       "modelling assumption: the juntas of Mali, Burkina Faso and Niger extended their transitions by years "
+       "(2024-25, press); Chad's held its election in 2024, three years after taking power", group=_ELECTIONS),
     _p("junta_leader_wins", 0.7, "probability", 0.0, 1.0,
        "Probability that a junta's leader stands in its transition election and wins it (else an elected "
        "civilian takes over).",
@@ -323,7 +341,7 @@ REGISTRY: tuple[Parameter, ...] = (
        "Fall of cohesion after a failed coup attempt (split ranks, purges); after a successful one the "
        "winners command the army.", group=_COHESION),
     # --- 7. Coups ------------------------------------------------------------------------------------------
-    _p("coup_base_hazard", 0.012, "per month", 0.0, 0.2,
+    _p("coup_base_hazard", 0.011, "per month", 0.0, 0.2,
        "Monthly coup-attempt hazard of a regime at the reference legitimacy and cohesion, with no coup trap.",
        "calibrated against the coup patterns of data/patterns.toml (Powell & Thyne rates by regime and coup "
        "history; `liptako patterns`, docs/validation.md)",
@@ -389,7 +407,7 @@ REGISTRY: tuple[Parameter, ...] = (
        "Rise of log-hazard in the months after a successful coup in a neighbouring state (decays with the "
        "coup trap's time).",
        "Miller, Joseph & Ohl 2018: weak or none in robust tests, hence 0 (calibration.md)", group=_COUPS),
-    _p("coup_success_intercept", -1.0, "log-odds", -6.0, 6.0,
+    _p("coup_success_intercept", -1.1, "log-odds", -6.0, 6.0,
        "Log-odds that an attempt succeeds against a fully cohesive, fully legitimate, unprotected regime.",
        "calibrated so about half of attempts succeed: Powell & Thyne 47% in West Africa 2000-2019, 106 of 214 in "
        "Africa (calibration.md; success-share pattern)",

@@ -43,7 +43,8 @@ FIELDS = {
     "withdrawn (by a scenario)",
     "suspension": "a partner's aid: imposed | lifted",
     "sanctions": "a bloc's: imposed (x0 intervention threat) | lifted",
-    "intervention": "started (x0 troops) | ended (x0 territory contested); code: the actor (bloc, then partner)",
+    "intervention": "started (x0 troops) | success (the regime it targeted fell) | failure (it ended with the "
+    "regime still there); x0 territory contested at the end; code: the actor (bloc, then partner)",
     "call": "honoured | refused | unanswered; code: the attacker, -1 a major offensive; x0 answers, x1 honoured",
     "answer": "honoured | refused; state: the ally, other: the requester; x0 troops sent",
     "offensive": "group: the strongest armed group there; x0 territory contested",

@@ -55,8 +55,13 @@ def sentence(names: Names, kind: int, outcome: int, month: int, state: int, othe
         return partner_name, f"changes its Sahel budget from USD {x0:,.0f} M to USD {x1:,.0f} M a year"
     if kind == rec.INTERVENTION:
         actor = names.actors[code]
-        if outcome == rec.ENDED:
-            return state_name, f"the intervention by {actor} ends (territory contested {x0:.0%})"
+        if outcome == rec.SUCCESS:
+            return state_name, f"the intervention by {actor} overthrows the junta; an elected government is restored"
+        if outcome in (rec.FAILURE, rec.ENDED):
+            return (
+                state_name,
+                f"the intervention by {actor} ends with the junta still in power (territory contested {x0:.0%})",
+            )
         return state_name, f"{actor} intervenes militarily with {x0:,.0f} troops"
     if kind == rec.CALL:
         article = " under Article 6" if bloc_id == "AES" else ""

@@ -154,6 +154,7 @@ class World(NamedTuple):
     attack_start: np.ndarray
     attack_until: np.ndarray
     attack_troops: np.ndarray
+    intervening: np.ndarray  # troops a state has committed to its bloc's intervention in another state
     left_trade_bloc: np.ndarray
     coup_attempts: np.ndarray
     coup_successes: np.ndarray
@@ -183,6 +184,7 @@ class World(NamedTuple):
     spent: np.ndarray  # this month, to states and blocs
     to_blocs: np.ndarray  # this month, to blocs' common funds
     unspent: np.ndarray
+    weight_start: np.ndarray  # the most its clients' summed allocation weight has been (the reference of spending)
     money_total: np.ndarray  # all months
     clients: np.ndarray
     expelled: np.ndarray
@@ -541,6 +543,7 @@ def new_world(
         attack_start=full((R, S), NEVER, i8),
         attack_until=full((R, S), NEVER, i8),
         attack_troops=np.zeros((R, S)),
+        intervening=np.zeros((R, S)),
         left_trade_bloc=np.zeros((R, S), dtype=b1),
         coup_attempts=np.zeros((R, S), dtype=i8),
         coup_successes=np.zeros((R, S), dtype=i8),
@@ -572,6 +575,7 @@ def new_world(
         spent=np.zeros((R, P)),
         to_blocs=np.zeros((R, P)),
         unspent=np.zeros((R, P)),
+        weight_start=np.zeros((R, P)),
         money_total=np.zeros((R, P)),
         clients=clients,
         expelled=np.zeros((R, P, S), dtype=b1),

@@ -30,6 +30,8 @@ ACTIVE_IN = {
     "offensive_territory": "crisis",
     "intervention_troops": "crisis",
     "intervention_lethality": "crisis",
+    "intervention_success": "crisis",
+    "intervention_legitimacy_cost": "crisis",
     # a sanctioned member with non-aggression allies, and sanctions after a coup
     "corridor_relief": "crisis",
     "sanction_months": "crisis",

@@ -204,3 +204,67 @@ def test_an_expelled_western_partner_keeps_pressing():
     assert "TGO" not in model.blocs["ECOWAS"].sanctioned
     assert model.state_by_id["TGO"].regime.alignment > 0.9  # 1 - 0.4 x 0.95^35 under full pressure
     assert run(0.0).state_by_id["TGO"].regime.alignment == pytest.approx(0.6)
+
+
+# --- Partners' money -----------------------------------------------------------------------------------------------
+def test_the_nonwestern_share_of_funding_is_an_outcome_of_events():
+    """With spending that follows opportunities the share varies from run to run; spending the whole budget
+    whatever happens (elasticity 0) gives the ratio of budgets in every run."""
+    fixed = replicate("baseline", 60, seed=6, overrides={"budget_elasticity": 0.0}).summary
+    moving = replicate("baseline", 60, seed=6).summary
+    assert fixed["nonwestern_funding_share"].std() < 1e-9
+    assert moving["nonwestern_funding_share"].std() > 0.005
+
+
+def test_a_partner_expelled_by_its_clients_spends_less_instead_of_respending_elsewhere():
+    """France ordered out of Togo by a sovereigntist junta: its money to the region falls (elasticity 1), while
+    with elasticity 0 it moves the same budget to its other clients."""
+    event = {"date": "2023-10", "type": "coup", "state": "TGO", "outcome": "success", "alignment": 0.8}
+
+    def france_total(elasticity):
+        scenario = derive(events=[event], parameters={"budget_elasticity": elasticity, "expel_rate": 1.0})
+        model = LiptakoModel(scenario, rng=1, months=12)
+        model.run()
+        ts = model.timeseries()
+        return ts[[c for c in ts.columns if c.startswith("funding.FRA.")]].iloc[-1].sum()
+
+    assert france_total(1.0) < 0.97 * france_total(0.0)
+
+
+# --- Interventions -------------------------------------------------------------------------------------------------
+def intervention(**parameters):
+    event = {"date": "2023-10", "type": "intervention", "by": "ECOWAS", "state": "NER", "troops": 25000}
+    return derive(events=[event], parameters=parameters or None)
+
+
+def test_an_intervention_costs_the_intervening_members_troops_money_and_legitimacy():
+    """ECOWAS's 25,000 against Niger: Nigeria contributes most of them; its troops at home fall, its cohesion
+    target is strained and its legitimacy falls against the same run without the intervention."""
+    with_war = LiptakoModel(intervention(intervention_success=0.0), rng=4, months=4)
+    without = LiptakoModel(derive(), rng=4, months=4)
+    with_war.run()
+    without.run()
+    a, b = with_war.timeseries(), without.timeseries()
+    assert a["troops_home.NGA"].iloc[-1] < b["troops_home.NGA"].iloc[-1] - 5000
+    assert a["legitimacy.NGA"].iloc[-1] < b["legitimacy.NGA"].iloc[-1]
+    assert a["readiness.NGA"].iloc[-1] < b["readiness.NGA"].iloc[-1] + 1e-12  # paying for troops abroad
+
+
+def test_an_intervention_can_fail_or_overthrow_the_junta():
+    """With no chance of success it ends with Niger's junta in power (a failure); with a sure one the junta falls
+    in the first month and an elected government is restored, readmitted to ECOWAS."""
+    failed = LiptakoModel(intervention(intervention_success=0.0), rng=4, months=9)
+    failed.run()
+    ev = failed.events[failed.events["kind"] == "intervention"]
+    assert ev["outcome"].tolist() == ["started", "failure"]
+    assert failed.state_by_id["NER"].regime.kind == "military"
+    won = LiptakoModel(intervention(intervention_success=1.0, intervention_rate=0.0), rng=4, months=3)
+    won.run()
+    ev = won.events[won.events["kind"] == "intervention"]
+    assert ev["outcome"].tolist()[:2] == ["started", "success"]
+    regime = won.state_by_id["NER"].regime
+    assert regime.kind == "civilian" and "elected" in regime.leader
+    assert "NER" not in won.blocs["ECOWAS"].suspended
+    assert (won.timeseries()["troops_home.NGA"].iloc[-1]) == pytest.approx(
+        LiptakoModel(derive(), rng=4, months=3).run().timeseries()["troops_home.NGA"].iloc[-1], rel=0.05
+    )  # the contingents came home

@@ -119,8 +119,9 @@ def test_success_is_likelier_against_divided_and_unpopular_regimes():
 
 
 # --- 6. Legitimacy and cohesion -------------------------------------------------------------------------------
-def legitimacy_target(t=0.2, trend=0.0, deaths=0.0, rally=0.0, sanctioned=0.0, help_received=0.0, overdue=0.0):
-    return legitimacy.legitimacy_target(t, trend, deaths, rally, sanctioned, help_received, overdue, p)
+def legitimacy_target(t=0.2, trend=0.0, deaths=0.0, rally=0.0, sanctioned=0.0, help_received=0.0, overdue=0.0,
+                      at_war=0.0):  # fmt: skip
+    return legitimacy.legitimacy_target(t, trend, deaths, rally, sanctioned, help_received, overdue, at_war, p)
 
 
 def test_rally_raises_the_legitimacy_target():
@@ -132,6 +133,7 @@ def test_insecurity_sanctions_and_broken_promises_lower_the_legitimacy_target():
     assert strictly_decreasing(legitimacy_target(trend=np.linspace(0, 0.2, 5)))
     assert strictly_decreasing(legitimacy_target(deaths=np.linspace(0, 5, 5)))
     assert legitimacy_target(sanctioned=1.0) < legitimacy_target(sanctioned=0.0)
+    assert legitimacy_target(at_war=1.0) < legitimacy_target(at_war=0.0)  # troops in an intervention abroad
     assert strictly_decreasing(legitimacy_target(overdue=np.array([0.0, 1.0, 2.0, 3.0])))
     # overdue years are capped at three
     assert legitimacy_target(overdue=3.0) == legitimacy_target(overdue=10.0)
