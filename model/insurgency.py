@@ -111,7 +111,8 @@ def assess_balance(s, w, r, i, p):
 @kernel(inline=True)
 def spill(s, w, r, i, before, p):
     """Neighbours' contested territory, weighted by the armed groups' share of force there, and less between
-    allies fighting jointly in a common space (AES Charter Art. 4)."""
+    allies fighting jointly in a common space (AES Charter Art. 4). It contests ground only in a state where
+    some armed group operates (see :func:`fight_insurgencies`): territory follows the fighters."""
     total = 0.0
     for k in range(s.nb_start[i], s.nb_start[i + 1]):
         j = s.nb[k]
@@ -227,7 +228,8 @@ def fight_insurgencies(s, w, r, t, p):
     before, spills, moves, touched = w.scratch[r, 0], w.scratch[r, 1], w.scratch[r, 2], w.scratch[r, 3]
     before[:] = w.territory[r]
     for i in range(S):
-        spills[i] = spill(s, w, r, i, before, p)
+        # ground is contested where armed groups are: none spills into a state where none operates
+        spills[i] = spill(s, w, r, i, before, p) if w.fighters[r, i] >= p.operating_threshold else 0.0
     key = draws.stream_key(w.seed[r], draws.INSURGENCY, t)
     for i in range(S):
         w.offensive[r, i] = w.fighters[r, i] >= p.offensive_min_fighters and draws.uniform(

@@ -197,12 +197,23 @@ def test_stronger_armed_groups_take_more_territory():
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_spillover_lets_a_state_without_contested_ground_gain_some(seed):
-    """Senegal starts with nothing contested and borders Mali, which is contested."""
-    on = model_run("baseline", seed=seed, months=12).timeseries()
-    off = model_run("baseline", seed=seed, months=12, spillover=0.0).timeseries()
-    assert on["territory.SEN"].iloc[0] > 0 and on["territory.SEN"].iloc[-1] > on["territory.SEN"].iloc[0]
-    assert (off["territory.SEN"] == 0).all()
+def test_spillover_contests_ground_where_armed_groups_operate(seed):
+    """Togo, its contested share set to 0, where JNIM operates (50 fighters) and which borders contested Burkina
+    Faso, gains ground by spillover (none with spillover off); Senegal, where no group operates, gains none
+    until fighters cross its border."""
+
+    def togo_clean(data):
+        data["states"]["TGO"]["territory_contested"] = 0.0
+
+    scenario = derive(edit=togo_clean)
+    on = model_run(scenario, seed=seed, months=12)
+    off = model_run(scenario, seed=seed, months=12, spillover=0.0).timeseries()
+    ts = on.timeseries()
+    assert ts["territory.TGO"].iloc[-1] > 0 and (off["territory.TGO"] == 0).all()
+    ev = on.events
+    arrived = ev[(ev["kind"] == "spread") & (ev["state"] == "SEN")]["date"].min()
+    before = ts["date"] < arrived if isinstance(arrived, str) else np.ones(len(ts), dtype=bool)
+    assert (ts.loc[before, "territory.SEN"] == 0).all()
 
 
 # --- Legitimacy ------------------------------------------------------------------------------------------------
