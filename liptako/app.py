@@ -83,10 +83,25 @@ class ClassroomModel(LiptakoModel):
         self.input_error = " ".join(problems)
 
 
+def slider_step(low: float, high: float, default: float) -> float:
+    """The smallest round step (1, 2 or 5 times a power of ten) that puts ``default`` on the slider's grid
+    (low + k step), so that Reset restores the default exactly, and cuts [low, high] into at most 200 steps (or,
+    when no such step exists, at most 5,000)."""
+    for most in (200, 5000):
+        for exponent in range(-6, 7):
+            for mantissa in (1, 2, 5):
+                step = mantissa * 10.0**exponent
+                on_grid = abs((default - low) / step - round((default - low) / step)) < 1e-9
+                if (high - low) / step <= most and on_grid:
+                    return round(step, 9)
+    return (high - low) / 5000
+
+
 def slider(name: str) -> dict:
-    """A Solara slider for a registry parameter, labelled with its name and unit."""
+    """A Solara slider for a registry parameter, labelled with its name and unit; its step keeps the default on
+    the slider's grid."""
     p = BY_NAME[name]
-    step = 1 if p.integer else round((p.high - p.low) / 100, 6)
+    step = 1 if p.integer else slider_step(p.low, p.high, p.default)
     return {"type": "SliderInt" if p.integer else "SliderFloat", "value": p.default, "min": p.low, "max": p.high,
             "step": step, "label": f"{name.replace('_', ' ')} [{p.unit}]"}  # fmt: skip
 

@@ -37,6 +37,18 @@ def test_the_controls_build_a_model_and_every_slider_is_a_registry_parameter():
     assert model.p.coup_base_hazard == 0.02
 
 
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_every_slider_keeps_its_default_on_its_grid(name):
+    """A slider snaps to min + k step: the registry's default must be such a value, or Reset changes it (the
+    rally half-life's old step of 1.19 turned 12 into 11.71)."""
+    from liptako.app import slider
+
+    s = slider(name)
+    k = (s["value"] - s["min"]) / s["step"]
+    assert abs(k - round(k)) < 1e-9, f"{name}: default {s['value']} is off the grid of step {s['step']}"
+    assert (s["max"] - s["min"]) / s["step"] <= 5000 or BY_NAME[name].integer
+
+
 @pytest.mark.parametrize(
     ("controls", "message"),
     [
