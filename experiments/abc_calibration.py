@@ -51,8 +51,9 @@ from liptako.model.parameters import BY_NAME
 
 # The coup and insurgency parameters the record speaks to most directly (issue 8): the hazards and the trap of
 # the coup submodel, the success odds, and the insurgency's growth.
-DEFAULT_FREE = ("coup_base_hazard", "civilian_hazard_factor", "coup_trap_multiplier", "coup_trap_months",
-                "coup_success_intercept", "recruitment", "territory_growth")  # fmt: skip
+# The parameters hand-calibrated against the patterns and the G5 history (docs/calibration.md, docs/validation.md)
+DEFAULT_FREE = ("coup_base_hazard", "civilian_hazard_factor", "coup_trap_multiplier", "coup_success_intercept",
+                "entrenchment_max", "coup_insecurity_effect", "victimisation", "estrangement")  # fmt: skip
 
 DATABASE = "abc.db"
 SETTINGS = "settings.json"  # what the stored run was started with; --resume checks it

@@ -144,8 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "fitted too (repeatable)")  # fmt: skip
     p.add_argument("--free", default=None, metavar="NAME[,NAME...]",
                    help="the registry parameters to fit (default: coup_base_hazard, civilian_hazard_factor, "
-                        "coup_trap_multiplier, coup_trap_months, coup_success_intercept, recruitment, "
-                        "territory_growth)")  # fmt: skip
+                        "coup_trap_multiplier, coup_success_intercept, entrenchment_max, coup_insecurity_effect, "
+                        "victimisation, estrangement)")  # fmt: skip
     p.add_argument("--budget", type=int, default=2000, metavar="N",
                    help="particles to simulate in all, the stored generations included (default: 2,000); the "
                         "population is a tenth of it, 8 to 1,000")  # fmt: skip
