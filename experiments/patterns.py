@@ -96,7 +96,7 @@ def _panel(batch, options: dict):
     keep = _condition(panel, options)
     regime = options.get("regime", "any")
     if regime != "any":
-        military = _military_at_year_start(batch, attempts, panel)
+        military = _military_at_year_start(batch, panel)
         keep &= military if regime == "military" else ~military
     return panel, keep
 
@@ -111,7 +111,7 @@ def _condition(panel, options: dict) -> np.ndarray:
     return keep
 
 
-def _military_at_year_start(batch, attempts, panel) -> np.ndarray:
+def _military_at_year_start(batch, panel) -> np.ndarray:
     """Whether each country-year of ``panel`` began under military rule: the scenario's regime at the start,
     then the regime the last change before the year began left (a successful coup installs a junta; a junta's
     transition election, or an intervention that overthrows it, brings civilian rule back)."""

@@ -705,9 +705,7 @@ def cmd_calibrate(args) -> int:
     from liptako.experiments.history import load_history
     from liptako.experiments.patterns import bundled, load_patterns
 
-    _check_seed_and_reps(args.seed, args.reps)
-    if args.workers is not None and not 1 <= args.workers <= 1024:
-        raise UsageError(f"--workers {args.workers}: give a number of worker processes from 1 to 1024")
+    _check_batch_options(args, "worker processes")
     if not 1 <= args.budget <= 100_000_000:
         raise UsageError(f"--budget {args.budget}: give a number of simulated particles from 1 to 100,000,000")
     if args.population is not None and not 2 <= args.population <= 100_000:
@@ -741,10 +739,11 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
-def _check_batch_options(args) -> None:
+def _check_batch_options(args, workers: str = "threads") -> None:
+    """--seed, --reps and --workers (a number of ``workers``, 1 to 1024) of a batch command."""
     _check_seed_and_reps(args.seed, args.reps)
     if args.workers is not None and not 1 <= args.workers <= 1024:
-        raise UsageError(f"--workers {args.workers}: give a number of threads from 1 to 1024")
+        raise UsageError(f"--workers {args.workers}: give a number of {workers} from 1 to 1024")
 
 
 def cmd_validate(args) -> int:

@@ -54,11 +54,25 @@ def hold_election(s, w, r, i, month, draw, p):
         records.add(w, r, month, records.ELECTION, records.RE_ELECTED, state=i, code=w.leader[r, i],
                     x0=chance, x1=float(w.took_power[r, i]))  # fmt: skip
     else:
-        w.leader[r, i] = ELECTED
-        w.took_power[r, i] = month
-        w.legitimacy[r, i] = p.mandate_legitimacy
+        install_elected(w, r, i, month, p)
         records.add(w, r, month, records.ELECTION, records.TURNOVER, state=i, code=ELECTED, x0=chance,
                     x1=float(month))  # fmt: skip
+    w.next_election[r, i] = month + int(p.term_months)
+
+
+@kernel(inline=True)
+def install_elected(w, r, i, month, p):
+    """A newly elected leader takes office with a fresh mandate."""
+    w.leader[r, i] = ELECTED
+    w.took_power[r, i] = month
+    w.legitimacy[r, i] = p.mandate_legitimacy
+
+
+@kernel(inline=True)
+def end_military_rule(w, r, i, month, p):
+    """The regime is civilian again, with its first term ahead of it."""
+    w.civilian[r, i] = True
+    w.transition_deadline[r, i] = NEVER
     w.next_election[r, i] = month + int(p.term_months)
 
 
@@ -67,15 +81,11 @@ def hand_over(s, w, r, i, month, draw, p):
     """A junta holds its promised election: its leader wins it, or an elected civilian takes over; the regime
     is civilian again."""
     keeps = draw < p.junta_leader_wins
-    w.civilian[r, i] = True
-    w.transition_deadline[r, i] = NEVER
-    w.next_election[r, i] = month + int(p.term_months)
+    end_military_rule(w, r, i, month, p)
     if keeps:
         w.legitimacy[r, i] = re_elected_legitimacy(w.legitimacy[r, i], p)
     else:
-        w.leader[r, i] = ELECTED
-        w.took_power[r, i] = month
-        w.legitimacy[r, i] = p.mandate_legitimacy
+        install_elected(w, r, i, month, p)
     records.add(w, r, month, records.TRANSITION, records.RE_ELECTED if keeps else records.TURNOVER, state=i,
                 code=w.leader[r, i], x0=p.junta_leader_wins, x1=float(w.took_power[r, i]))  # fmt: skip
     readmit(s, w, r, i, month)
@@ -84,12 +94,8 @@ def hand_over(s, w, r, i, month, draw, p):
 @kernel
 def restore_civilian_rule(s, w, r, i, month, p):
     """A junta overthrown by an intervention: an elected civilian government is restored (the Gambia, 2017)."""
-    w.civilian[r, i] = True
-    w.transition_deadline[r, i] = NEVER
-    w.next_election[r, i] = month + int(p.term_months)
-    w.leader[r, i] = ELECTED
-    w.took_power[r, i] = month
-    w.legitimacy[r, i] = p.mandate_legitimacy
+    end_military_rule(w, r, i, month, p)
+    install_elected(w, r, i, month, p)
     readmit(s, w, r, i, month)
 
 

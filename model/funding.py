@@ -34,10 +34,10 @@ def allocation_weight(match, territory, brand, p):
 
 
 @rule
-def spending_share(weight_now, weight_start, p):
+def spending_share(weight_now, weight_peak, p):
     """Share of its budget a partner spends: (W / W0) ** budget_elasticity for W its clients' summed allocation
     weight now and W0 the most it has been (0 with no client; the budget is the most it spends)."""
-    ratio = weight_now / np.maximum(weight_start, 1e-12)
+    ratio = weight_now / np.maximum(weight_peak, 1e-12)
     return (weight_now > 0.0) * np.minimum(1.0, power(ratio, p.budget_elasticity))
 
 
@@ -108,8 +108,8 @@ def allocate(s, w, r, k, p):
         if partners.eligible(w, r, k, i):
             weights[i] = weight(s, w, r, k, i, p)
     total = weights.sum()
-    w.weight_start[r, k] = max(w.weight_start[r, k], total)  # the best opportunities it has had
-    rest = (monthly - spent) * spending_share(total, w.weight_start[r, k], p)
+    w.weight_peak[r, k] = max(w.weight_peak[r, k], total)  # the best opportunities it has had
+    rest = (monthly - spent) * spending_share(total, w.weight_peak[r, k], p)
     if total > 0.0:
         for i in range(len(s.code)):
             if weights[i] > 0.0:

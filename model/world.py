@@ -184,7 +184,7 @@ class World(NamedTuple):
     spent: np.ndarray  # this month, to states and blocs
     to_blocs: np.ndarray  # this month, to blocs' common funds
     unspent: np.ndarray
-    weight_start: np.ndarray  # the most its clients' summed allocation weight has been (the reference of spending)
+    weight_peak: np.ndarray  # the most its clients' summed allocation weight has been (the reference of spending)
     money_total: np.ndarray  # all months
     clients: np.ndarray
     expelled: np.ndarray
@@ -575,7 +575,7 @@ def new_world(
         spent=np.zeros((R, P)),
         to_blocs=np.zeros((R, P)),
         unspent=np.zeros((R, P)),
-        weight_start=np.zeros((R, P)),
+        weight_peak=np.zeros((R, P)),
         money_total=np.zeros((R, P)),
         clients=clients,
         expelled=np.zeros((R, P, S), dtype=b1),

@@ -127,8 +127,7 @@ def test_a_junta_that_hands_over_counts_as_civilian_from_the_next_year():
     without a later coup; the regime of a country-year follows the last change before it began."""
     batch = liptako.replicate("baseline", 30, seed=3, overrides={"transition_rate": 1.0})
     panel, _ = pt._panel(batch, {"countries": ["MLI"]})
-    attempts = pt.cr.model_attempts(batch)
-    military = pt._military_at_year_start(batch, attempts, panel)
+    military = pt._military_at_year_start(batch, panel)
     rec = batch.records
     couped = set(rec[(rec["kind"] == "coup") & (rec["outcome"] == "success") & (rec["state"] == "MLI")]["rep"])
     transitions = rec[(rec["kind"] == "transition") & (rec["state"] == "MLI")]
