@@ -32,15 +32,25 @@ def insurgent_share(fighters, state_capacity, p):
 
 
 @rule
-def territory_change(t, x, spill, p):
+def reach(state_capacity, population, p):
+    """The share of the ground the state's forces can reach, from their density: d / (d + d_half), d the
+    capacity in soldier-equivalents per 1,000 inhabitants. Armies far below counter-insurgency densities
+    (Sahel armies hold about 0.5-1.5 per 1,000) cannot be everywhere: where they are thin, armed groups lose
+    fewer fighters and less ground whatever the national balance of force."""
+    density = state_capacity / np.maximum(population / 1000.0, 1e-12)
+    return density / (density + p.reach_density)
+
+
+@rule
+def territory_change(t, x, spill, reach, p):
     """Monthly change of territory contested.
 
-    dT = g T (1 - T) x  -  r T (1 - x)  +  s (1 - T) spill, where ``spill`` is the sum over neighbours of
-    T_k x_k (contested territory where armed groups are strong), reduced for allies' joint operations in a
-    common space.
+    dT = g T (1 - T) x  -  r rho T (1 - x)  +  s (1 - T) spill, where rho is the state's :func:`reach` and
+    ``spill`` the sum over neighbours of T_k x_k (contested territory where armed groups are strong), reduced
+    for allies' joint operations in a common space.
     """
     grow = p.territory_growth * t * (1.0 - t) * x
-    rollback = p.territory_rollback * t * (1.0 - x)
+    rollback = p.territory_rollback * reach * t * (1.0 - x)
     return grow - rollback + p.spillover * (1.0 - t) * spill
 
 
@@ -73,10 +83,11 @@ def grievance(t, displaced_share, deaths_per_100k, legitimacy, p):
 
 
 @rule
-def fighter_change(fighters, x, grievance_level, ceiling, growth, p):
-    """Monthly change of an armed group's fighters in a state: recruitment against attrition."""
+def fighter_change(fighters, x, grievance_level, ceiling, growth, reach, p):
+    """Monthly change of an armed group's fighters in a state: recruitment against attrition, which the
+    state inflicts where its forces reach."""
     room = np.maximum(0.0, 1.0 - fighters / np.maximum(ceiling, 1e-12))
-    return fighters * (p.recruitment * growth * grievance_level * room - p.attrition * (1.0 - x))
+    return fighters * (p.recruitment * growth * grievance_level * room - p.attrition * reach * (1.0 - x))
 
 
 @rule
@@ -130,7 +141,7 @@ def fight(s, w, r, t, i, spillover, surge, p):
     """
     t0 = w.territory[r, i]
     x = w.insurgent_share[r, i]
-    dt = territory_change(t0, x, spillover, p)
+    dt = territory_change(t0, x, spillover, reach(w.capacity[r, i], s.population[i], p), p)
     intensity = 1.0
     if surge:
         dt += p.offensive_territory * x * (1.0 - t0)
@@ -157,7 +168,8 @@ def recruit(s, w, r, g, i, p):
     level = grievance(w.territory[r, i], w.displaced[r, i] / s.population[i], w.deaths[r, i] / s.population[i] * 1e5,
                       w.legitimacy[r, i], p)  # fmt: skip
     ceiling = p.fighters_per_million * s.population[i] / 1e6
-    n += fighter_change(n, w.insurgent_share[r, i], level, ceiling, s.growth[g], p)
+    rho = reach(w.capacity[r, i], s.population[i], p)
+    n += fighter_change(n, w.insurgent_share[r, i], level, ceiling, s.growth[g], rho, p)
     w.group_fighters[r, g, i] = max(0.0, n)
 
 

@@ -5,7 +5,8 @@ threat (balance of threat), help received, trade and the rally, and falls with b
 return, sanctions and coercion by the bloc, and the alliance's age. Below an exit threshold for some months
 the member gives notice; it leaves when the bloc's notice period runs out. Neighbours drawn to a bloc apply
 (AES Charter Art. 11) and its members in good standing vote, by unanimity or majority. A bloc with fewer
-than two members is dissolved.
+than two members is dissolved, and its remaining members dissolve it once it has lost most of its members
+(the G5 Sahel, Dec 2023).
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def commitment_target(match, threat, help_received, burden, trade, sanctioned, c
         - p.commitment_age * age_years
     )
     return logistic(z)
+
+
+@rule
+def dissolves(n_members, peak_members, p):
+    """Whether a bloc's remaining members dissolve it: fewer than two, or fewer than ``dissolution_share`` of the
+    most it has had (Chad and Mauritania dissolved the G5 Sahel when three of its five members had left)."""
+    return np.logical_or(n_members < 2, n_members < p.dissolution_share * peak_members)
 
 
 @rule
@@ -208,7 +216,11 @@ def update(s, w, r, t, p):
                 leave(s, w, r, i, b, month, False)
     applications(s, w, r, t, p)
     for b in range(len(s.bloc_code)):
-        if not blocs.dissolved(w, r, b) and blocs.n_members(w, r, b) < 2:
+        if blocs.dissolved(w, r, b):
+            continue
+        n = blocs.n_members(w, r, b)
+        w.peak_members[r, b] = max(w.peak_members[r, b], n)
+        if dissolves(n, w.peak_members[r, b], p):
             w.dissolved_month[r, b] = month
             for i in range(len(s.code)):
                 if w.members[r, b, i]:

@@ -147,9 +147,14 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("territory_growth", 0.05, "per month", 0.0, 0.5,
        "Rate at which armed groups gain territory when they hold the balance of force (g).", CALIBRATED,
        group=_INSURGENCY),
-    _p("territory_rollback", 0.03, "per month", 0.0, 0.5,
-       "Rate at which state forces retake territory when they hold the balance of force (r).", CALIBRATED,
-       group=_INSURGENCY),
+    _p("territory_rollback", 0.06, "per month", 0.0, 0.5,
+       "Rate at which state forces retake territory when they hold the balance of force and reach the whole "
+       "ground (r).", CALIBRATED, group=_INSURGENCY),
+    _p("reach_density", 1.0, "soldiers per 1,000 people", 0.05, 20.0,
+       "Density of state forces (capacity in soldier-equivalents per 1,000 inhabitants) at which they reach "
+       "half the ground: rollback and attrition scale with density / (density + reach_density).",
+       "modelling assumption; counter-insurgency doctrine asks 20-25 per 1,000 (Quinlivan 1995; FM 3-24), "
+       "Sahel armies hold 0.5-1.5 per 1,000 (troop figures in calibration.md)", group=_INSURGENCY),
     _p("spillover", 0.02, "per month", 0.0, 0.2,
        "Rate at which contested territory spills across a border, per unit of a neighbour's contested share "
        "weighted by the armed groups' share of force there (s).",
@@ -171,8 +176,9 @@ REGISTRY: tuple[Parameter, ...] = (
        "UNDP 2017, Journey to Extremism in Africa: 71% of recruits named government action, such as the "
        "killing or arrest of a relative, as what made them join; strength a modelling assumption",
        group=_INSURGENCY),
-    _p("attrition", 0.025, "per month", 0.0, 0.3,
-       "Monthly share of fighters lost when state forces hold the balance of force.", group=_INSURGENCY),
+    _p("attrition", 0.05, "per month", 0.0, 0.3,
+       "Monthly share of fighters lost when state forces hold the balance of force and reach the whole "
+       "ground.", group=_INSURGENCY),
     _p("fighter_spread", 0.01, "per month", 0.0, 0.2,
        "Monthly share of fighters that move across a border toward weaker neighbours.", group=_INSURGENCY),
     _p("fighters_per_million", 1500.0, "fighters per million people", 10.0, 20000.0,
@@ -467,6 +473,11 @@ REGISTRY: tuple[Parameter, ...] = (
        "Share of the gap to its target that commitment closes each month.", group=_MEMBERSHIP),
     _p("exit_threshold", 0.3, "fraction", 0.0, 1.0,
        "Commitment below which a member starts to weigh leaving.", group=_MEMBERSHIP),
+    _p("dissolution_share", 0.5, "fraction", 0.0, 1.0,
+       "A bloc's remaining members dissolve it when fewer than this share of the most members it has had are "
+       "left (with fewer than two it is dissolved in any case).",
+       "the G5 Sahel: dissolved by Chad and Mauritania in Dec 2023 once Mali, Burkina Faso and Niger had left, "
+       "2 of 5 (calibration.md)", group=_MEMBERSHIP),
     _p("exit_patience", 4.0, "months", 1.0, 60.0,
        "Consecutive months below the exit threshold before a member gives notice.", group=_MEMBERSHIP,
        integer=True),

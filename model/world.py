@@ -203,6 +203,7 @@ class World(NamedTuple):
     fund_spent: np.ndarray
     joint_force_readiness: np.ndarray
     dissolved_month: np.ndarray
+    peak_members: np.ndarray  # the most members the bloc has had (its members dissolve it when few are left)
     # --- Deployments [R, D]: troops (and money) sent in answer to calls, until a month; sender -1: free slot
     dep_sender: np.ndarray
     dep_receiver: np.ndarray
@@ -592,6 +593,7 @@ def new_world(
         fund_spent=np.zeros((R, B)),
         joint_force_readiness=np.zeros((R, B)),
         dissolved_month=full((R, B), NEVER, i8),
+        peak_members=members.sum(axis=2).astype(i8),
         dep_sender=full((R, D), -1, i8),
         dep_receiver=full((R, D), -1, i8),
         dep_bloc=full((R, D), -1, i8),

@@ -216,6 +216,24 @@ def test_spillover_contests_ground_where_armed_groups_operate(seed):
     assert (ts.loc[before, "territory.SEN"] == 0).all()
 
 
+def test_burkina_faso_loses_ground_through_the_g5_years_where_its_army_is_thin():
+    """From July 2017 to December 2022 Burkina Faso's contested share rises in (nearly) every run (the record:
+    about 5% to over 40%) and its deaths rise; an army that reached the whole ground (reach_density near 0)
+    would have rolled the insurgency back."""
+    import liptako
+
+    def bfa(**overrides):
+        ts = liptako.replicate("g5-sahel-2017", 100, seed=3, months=66, overrides=overrides or None).timeseries
+        start, end = (ts[ts["date"] == d].set_index("rep")["territory.BFA"] for d in ("2017-07", "2022-12"))
+        deaths = ts.assign(year=ts["date"].str[:4]).groupby("year")["deaths.BFA"].sum()
+        return (end > start).mean(), end.mean(), deaths
+
+    rising, thin, deaths = bfa()
+    assert rising >= 0.9 and deaths["2022"] > 2 * deaths["2018"]
+    _, reached, _ = bfa(reach_density=0.05)
+    assert thin > reached + 0.1
+
+
 # --- Legitimacy ------------------------------------------------------------------------------------------------
 def test_the_rally_raises_legitimacy(crisis):
     """ECOWAS's intervention in Niger (2023-11) makes its junta's rally jump: with the rally weighed, Niger's
@@ -282,6 +300,20 @@ def test_a_bloc_left_with_one_member_dissolves():
     assert (members[exit_row:] == 0).all() and (members[:exit_row] == 3).all()
     ev = model.events
     assert ev.loc[ev["kind"] == "dissolution", ["date", "bloc"]].values.tolist() == [["2024-07", "AES"]]
+
+
+def test_a_bloc_that_has_lost_most_of_its_members_is_dissolved_by_the_rest():
+    """Chad and Mauritania dissolved the G5 Sahel once three of its five members had left: with two of five
+    left the G5 dissolves; with three of five (or the AES with two of three) it goes on."""
+
+    def g5(*leaving, **overrides):
+        events = [{"date": "2018-01", "type": "withdrawal", "state": iso, "bloc": "G5S"} for iso in leaving]
+        return model_run(derive("g5-sahel-2017", events=events), seed=1, months=24, **overrides).events
+
+    dissolution = lambda ev: ev[(ev["kind"] == "dissolution") & (ev["bloc"] == "G5S")]["date"].tolist()  # noqa: E731
+    assert dissolution(g5("MLI", "BFA", "NER")) == ["2018-07"]  # when the notice of the third runs out
+    assert dissolution(g5("MLI", "BFA")) == []
+    assert dissolution(g5("MLI", "BFA", "NER", dissolution_share=0.0)) == []  # the old rule: only under two
 
 
 def _accession(rule: str):

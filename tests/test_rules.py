@@ -254,19 +254,43 @@ def test_partners_favour_aligned_needy_and_branded_recipients():
     assert funding.allocation_weight(0.8, 0.2, 1.0, p) > funding.allocation_weight(0.8, 0.2, 0.0, p)
 
 
+def test_a_bloc_dissolves_under_two_members_or_a_share_of_its_peak():
+    assert membership.dissolves(1, 3, p) and membership.dissolves(0, 2, p)
+    assert membership.dissolves(2, 5, p) and not membership.dissolves(3, 5, p)  # the G5 Sahel: 2 of 5 left
+    assert not membership.dissolves(2, 3, p)  # the AES after one exit goes on
+    assert not membership.dissolves(2, 5, Parameters({"dissolution_share": 0.0}))
+
+
 # --- 3. Insurgency ------------------------------------------------------------------------------------------------
 def test_insurgent_share_up_means_territory_grows():
-    dt = insurgency.territory_change(0.3, GRID, 0.0, p)
+    dt = insurgency.territory_change(0.3, GRID, 0.0, 0.5, p)
     assert strictly_increasing(dt)
     assert dt[0] < 0 < dt[-1]  # state forces roll back when they hold the balance, lose ground when they don't
 
 
+def test_a_thin_army_reaches_less_ground_and_retakes_less_of_it():
+    density = np.array([0.25, 0.5, 1.0, 2.0, 4.0])  # soldier-equivalents per 1,000 inhabitants
+    rho = insurgency.reach(density * 1e4, 1e7, p)  # capacity over a population of 10 million
+    assert strictly_increasing(rho) and np.all((0.0 < rho) & (rho < 1.0))
+    assert insurgency.reach(1e4 * p.reach_density, 1e7, p) == pytest.approx(0.5)  # half the ground at d_half
+    # the same balance of force: the thinner army loses ground where the denser one retakes it
+    thin, dense = (
+        insurgency.territory_change(0.2, 0.3, 0.0, rho[0], p),
+        insurgency.territory_change(0.2, 0.3, 0.0, rho[-1], p),
+    )
+    assert thin > 0 > dense
+    # and it kills fewer fighters, so the same grievance grows the armed groups faster
+    assert insurgency.fighter_change(1000.0, 0.2, 0.1, 1e5, 1.0, rho[0], p) > insurgency.fighter_change(
+        1000.0, 0.2, 0.1, 1e5, 1.0, rho[-1], p
+    )
+
+
 def test_spillover_lets_an_untouched_state_next_to_a_contested_one_gain_territory():
     spill = 0.4 * 0.6  # a neighbour with 40% contested where armed groups hold 60% of the force
-    assert insurgency.territory_change(0.0, 0.0, spill, p) > 0
-    assert insurgency.territory_change(0.0, 0.0, 0.0, p) == 0
-    assert insurgency.territory_change(0.0, 0.0, spill, Parameters({"spillover": 0.0})) == 0
-    assert strictly_increasing(insurgency.territory_change(0.0, 0.0, GRID, p))
+    assert insurgency.territory_change(0.0, 0.0, spill, 0.5, p) > 0
+    assert insurgency.territory_change(0.0, 0.0, 0.0, 0.5, p) == 0
+    assert insurgency.territory_change(0.0, 0.0, spill, 0.5, Parameters({"spillover": 0.0})) == 0
+    assert strictly_increasing(insurgency.territory_change(0.0, 0.0, GRID, 0.5, p))
 
 
 def test_capacity_and_insurgent_share():
@@ -288,6 +312,6 @@ def test_deaths_and_displacement_grow_with_the_fighting():
 
 
 def test_fighters_grow_with_grievance_and_stop_at_the_ceiling():
-    growth = insurgency.fighter_change(1000.0, 0.5, GRID, 1e5, 1.0, p)
+    growth = insurgency.fighter_change(1000.0, 0.5, GRID, 1e5, 1.0, 0.5, p)
     assert strictly_increasing(growth)
-    assert insurgency.fighter_change(1000.0, 1.0, 1.0, 1000.0, 1.0, p) == 0.0  # at the ceiling, no recruits
+    assert insurgency.fighter_change(1000.0, 1.0, 1.0, 1000.0, 1.0, 0.5, p) == 0.0  # at the ceiling, no recruits
