@@ -14,6 +14,7 @@ with an attempt, and the chance of an attempt with and without one in the prior 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from importlib import resources
 
@@ -36,7 +37,12 @@ PRIOR_YEARS = 5
 
 def powell_thyne() -> pd.DataFrame:
     """The list, one row per attempt: ``country`` (ISO 3166 alpha-3 for the region's countries, else the
-    ``ccode`` as text), ``ccode``, ``year``, ``month``, ``success`` (bool)."""
+    ``ccode`` as text), ``ccode``, ``year``, ``month``, ``success`` (bool). A copy: callers may change it."""
+    return _read_list().copy()
+
+
+@functools.cache
+def _read_list() -> pd.DataFrame:
     with resources.files("liptako.data").joinpath("powell-thyne-coups.csv").open("rb") as f:
         raw = pd.read_csv(f)
     iso = {code: iso for iso, code in COW_CODES.items()}
@@ -76,10 +82,12 @@ def country_years(
     index = pd.MultiIndex.from_tuples([(*g, c, y) for g in groups for c in countries for y in span], names=keys)
     full = counts.reindex(index, fill_value=0).reset_index()
     full["attempt"] = full["attempts"] > 0
-    lagged = full.groupby([*by, "country"])["attempt"].transform(
-        lambda a: a.astype(int).rolling(PRIOR_YEARS, min_periods=1).sum().shift(1, fill_value=0)
-    )
-    full["prior"] = lagged > 0
+    # the index runs group, country, year: one row of years per (group, country), so the prior five years are a
+    # difference of running sums along it (attempts in years k-5 .. k-1)
+    years = full["attempt"].to_numpy().reshape(-1, len(span)).astype(np.int64)
+    before = np.concatenate([np.zeros((len(years), 1), np.int64), np.cumsum(years, axis=1)], axis=1)
+    k = np.arange(len(span))
+    full["prior"] = (before[:, k] - before[:, np.maximum(0, k - PRIOR_YEARS)]).reshape(-1) > 0
     return full[full["year"] >= first].reset_index(drop=True)
 
 

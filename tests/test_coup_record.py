@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from liptako import replicate
 from liptako.experiments.coup_record import (
@@ -76,3 +78,23 @@ def test_a_replication_without_attempts_still_counts_its_country_years():
     panel = country_years(attempts, ["MLI", "NER"], 2024, 2026, by=["rep"], groups=range(3))
     assert len(panel) == 3 * 2 * 3 and panel["attempts"].sum() == 1
     assert attempt_rates(panel)["share"] == pytest.approx(1 / 18)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.sampled_from(["MLI", "BFA", "NER"]), st.integers(1990, 2012), st.booleans()),
+        max_size=30,
+    )
+)
+def test_the_panel_counts_attempts_and_the_prior_five_years_as_a_plain_loop_does(rows):
+    """Each country-year's ``attempts``, ``successes`` and ``prior`` (an attempt in the five calendar years
+    before) against a loop over the attempts, for every replication, including those without an attempt."""
+    attempts = pd.DataFrame(rows, columns=["rep", "country", "year", "success"])
+    panel = country_years(attempts, ["MLI", "BFA", "NER"], 2000, 2010, by=["rep"], groups=range(3))
+    assert len(panel) == 3 * 3 * 11
+    for row in panel.itertuples(index=False):
+        same = [r for r in rows if r[0] == row.rep and r[1] == row.country]
+        assert row.attempts == sum(1 for r in same if r[2] == row.year)
+        assert row.successes == sum(1 for r in same if r[2] == row.year and r[3])
+        assert row.prior == any(row.year - 5 <= r[2] < row.year for r in same)
