@@ -8,7 +8,10 @@ What fits which folder (:func:`analyze` chooses):
 - several scenarios (``liptako run A B --reps N``): per-scenario means and paired differences against the
   first scenario, Kaplan–Meier curves of the alliance's survival and of the time to the first exit, and
   log-rank tests against the first scenario;
-- a ``grid`` or ``lhs`` design: the outcome at each parameter's low and high end (a tornado chart's data).
+- a ``grid`` design: the outcome at each parameter's low and high end (a tornado chart's data);
+- a sampled design, where every parameter varies at once (an ``lhs`` design, or the Monte Carlo draws of
+  ``liptako run --posterior``): standardised regression coefficients (SRC, with R²) and partial rank
+  correlation coefficients (PRCC), with bootstrap intervals (:mod:`.regression_sensitivity`).
 
 Replications are averaged per design point before sensitivity indices are computed: the indices then
 apportion the variance of the expected outcome, and the run-to-run noise shrinks as replications grow.
@@ -31,6 +34,7 @@ from scipy import stats
 from liptako.model.outputs import LABELS, RUN_OUTCOMES
 
 from .designs import map_coordinate, problem, unit_points
+from .regression_sensitivity import regression_sensitivity
 from .spec import Experiment, Vary
 from .store import atomic_write_bytes, load, load_manifest, load_series
 
@@ -358,6 +362,84 @@ def compare_scenarios(
     return _titled(frame, f"{label(outcome, unit=False)} by scenario, against {baseline}", note)
 
 
+# The headline of a comparison: what a reader asks first of a what-if, each as (key, words, kind, how to read
+# it from a run). "share": the share of runs in which something happens (a Wilson interval); "mean": a mean per
+# run (a bootstrap interval); "rate": a mean of a share (also a bootstrap), shown in percent.
+HEADLINE_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("member_leaves", "a member leaves the {bloc}", "share"),
+    ("dissolves", "the {bloc} dissolves", "share"),
+    ("coup_successes", "successful coups per run", "mean"),
+    ("peak_territory", "peak territory contested in the founding members", "rate"),
+    ("honour_rate", "calls for help honoured", "rate"),
+)
+
+
+def _headline_values(runs: pd.DataFrame, key: str) -> pd.Series:
+    """One headline measure per run (NaN where it is not defined, e.g. an honour rate without a call)."""
+    if key == "member_leaves":
+        return runs["first_exit_month"].notna().astype(float)
+    if key == "dissolves":
+        return (runs["dissolved"] == 1).astype(float)
+    return runs[key].astype(float)
+
+
+def headline_table(
+    res: Results,
+    *,
+    confidence_level: float = CONFIDENCE,
+    n_resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = ANALYSIS_SEED,
+) -> pd.DataFrame:
+    """The few numbers a comparison's headline says, per scenario against the first: the share of runs in
+    which a member leaves the alliance and in which it dissolves (Wilson intervals, ``scipy.stats.binomtest``),
+    successful coups per run, peak territory contested and the honour rate (bootstrap intervals of the mean),
+    and each one's paired difference from the first scenario (runs paired by seed; bootstrap interval of the
+    mean difference). ``clear`` says whether that interval excludes zero.
+
+    Columns: scenario, measure, what (in words), kind, runs, value, low, high, base, base_low, base_high,
+    difference, diff_low, diff_high, clear."""
+    from scipy.stats import binomtest
+
+    names = res.scenarios
+    runs = res.runs
+    specs = {s["scenario"]["name"]: s for s in res.manifest["experiment"].get("scenarios", [])}
+    bloc = specs.get(names[0], {}).get("scenario", {}).get("focal_bloc", "AES") if names else "AES"
+    by = {name: runs[runs["scenario"] == name].set_index(["point_id", "replication"]) for name in names}
+
+    def interval(values: np.ndarray, kind: str) -> tuple[float, float, float]:
+        values = values[np.isfinite(values)]
+        if not len(values):
+            return math.nan, math.nan, math.nan
+        if kind == "share":
+            ci = binomtest(int(values.sum()), len(values)).proportion_ci(confidence_level, method="wilson")
+            return float(values.mean()), float(ci.low), float(ci.high)
+        low, high = _bootstrap_mean(values, confidence_level, n_resamples, seed)
+        return float(values.mean()), low, high
+
+    rows = []
+    for key, words, kind in HEADLINE_MEASURES:
+        if key not in ("member_leaves", "dissolves") and key not in runs.columns:
+            continue
+        base = _headline_values(by[names[0]], key)
+        b = interval(base.to_numpy(dtype=float), kind)
+        for name in names[1:]:
+            other = _headline_values(by[name], key)
+            v = interval(other.to_numpy(dtype=float), kind)
+            d = (other - base.reindex(other.index)).to_numpy(dtype=float)
+            d = d[np.isfinite(d)]
+            low, high = _bootstrap_mean(d, confidence_level, n_resamples, seed)
+            diff = float(d.mean()) if len(d) else math.nan
+            rows.append({"scenario": name, "measure": key, "what": words.format(bloc=bloc), "kind": kind,
+                         "runs": int(np.isfinite(other.to_numpy(dtype=float)).sum()), "value": v[0], "low": v[1],
+                         "high": v[2], "base": b[0], "base_low": b[1], "base_high": b[2], "difference": diff,
+                         "diff_low": low, "diff_high": high,
+                         "clear": bool(low > 0 or high < 0) if low == low and high == high else False})  # fmt: skip
+    return _titled(pd.DataFrame(rows), f"Headline: each scenario against {names[0] if names else '?'}",
+                   f"value and base (the first scenario) with {confidence_level:.0%} intervals (Wilson for shares "
+                   "of runs, bootstrap for means); difference: mean of the paired run-by-run differences with a "
+                   "bootstrap interval; clear: the interval excludes zero")  # fmt: skip
+
+
 # --- survival -------------------------------------------------------------------------------------------------
 def _times_events(runs: pd.DataFrame, outcome: str) -> tuple[np.ndarray, np.ndarray]:
     """Event times and whether the event happened (else the run is right-censored at that time)."""
@@ -537,6 +619,67 @@ def one_at_a_time(
                    "ranges")  # fmt: skip
 
 
+def monte_carlo_parameters(res: Results) -> list[str]:
+    """The parameters a folder's runs drew at random, one draw per replication (``run --posterior``: a Monte
+    Carlo sample); empty for a folder without draws."""
+    drawn = res.manifest.get("experiment", {}).get("posterior", {}).get("parameters", [])
+    return [p for p in drawn if p in res.runs.columns and res.runs[p].nunique() > 1]
+
+
+def sampled_parameters(res: Results) -> list[str]:
+    """The parameters of a sampled design, which vary all at once (the design's for an ``lhs`` folder, the
+    drawn ones for Monte Carlo draws); empty when the folder is not one."""
+    if res.manifest.get("design") == "lhs":
+        return varied(res)
+    return monte_carlo_parameters(res)
+
+
+def regression_table(
+    res: Results,
+    outcome: str,
+    *,
+    resamples: int = SOBOL_RESAMPLES,
+    confidence_level: float = CONFIDENCE,
+    seed: int = ANALYSIS_SEED,
+) -> pd.DataFrame:
+    """SRC (with R²) and PRCC of one outcome over a sampled design, with bootstrap intervals, ranked by |PRCC|.
+
+    In a Latin hypercube the unit is the design point (the outcome averaged over its replications, as for
+    Sobol indices); in Monte Carlo draws, where each replication has parameters of its own, the run. Units
+    whose outcome is missing (e.g. no exit) are left out and counted in the note. The first scenario's runs.
+    """
+    runs = res.runs
+    _check_outcome(runs, outcome)
+    if res.scenarios:
+        runs = runs[runs["scenario"] == res.scenarios[0]]
+    params = sampled_parameters(res)
+    what = label(outcome, unit=False)
+    title = f"Regression sensitivity (SRC and PRCC): {what}"
+    if res.manifest.get("design") == "lhs":
+        data = runs.groupby("point_id")[[*params, outcome]].mean()
+        unit = f"design points (means over {res.manifest['experiment']['replications']:,} replications)"
+    else:
+        data = runs[[*params, outcome]]
+        unit = "runs (one Monte Carlo draw each)"
+    frame = regression_sensitivity(data[params], data[outcome].to_numpy(dtype=float), resamples=resamples,
+                                   confidence=confidence_level, seed=seed)  # fmt: skip
+    order = np.argsort(-np.nan_to_num(frame["prcc"].abs().to_numpy(dtype=float), nan=-1.0), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    n, r2 = frame.attrs["n"], frame.attrs["r2"]
+    dropped = len(data) - n
+    missing = f"; {dropped:,} {unit.split(' (')[0]} without a defined {outcome} are left out" if dropped else ""
+    fit = "no variation to explain" if not math.isfinite(r2) else f"R² = {r2:.3f}"
+    note = (
+        f"over {n:,} {unit}{missing}. SRC: the outcome's change in standard deviations per standard deviation "
+        f"of the parameter, the others held fixed, from a linear fit ({fit}; read SRC only when R² is high). "
+        "PRCC: the rank correlation of parameter and outcome once the other parameters' ranks are removed "
+        f"(monotone, however curved). {confidence_level:.0%} percentile bootstrap intervals over {resamples:,} "
+        f"resamples (seed {seed}); prcc_p: the t test of PRCC = 0"
+    )
+    frame.attrs.update({"title": title, "note": note[0].upper() + note[1:]})
+    return frame
+
+
 def grid_means(runs: pd.DataFrame, outcome: str, x: str, y: str) -> pd.DataFrame:
     """The mean outcome in every cell of a two-parameter grid: rows ``y``'s values, columns ``x``'s."""
     _check_outcome(runs, outcome)
@@ -566,11 +709,22 @@ def varied(res: Results) -> list[str]:
     return [p for p in res.parameters if p in res.runs.columns and res.runs[p].nunique() > 1]
 
 
+def _median_date(start: str | None, months: float) -> str | None:
+    """The month (YYYY-MM) a median number of months after the start (missing when the median is)."""
+    from liptako.model.scenario import format_month, parse_month
+
+    if start is None or months != months:
+        return None
+    return format_month(parse_month(start) + int(months))
+
+
 def per_state_table(res: Results, confidence_level: float = CONFIDENCE) -> pd.DataFrame:
     """Per scenario and state: the chance that the state leaves the scenario's focal bloc within the horizon and
-    the median month it leaves (among the runs where it does), and the chance of at least one successful coup,
-    each chance with its Wilson interval (``scipy.stats.binomtest``). States that are members of the focal bloc
-    at the start, or that leave it or have a coup in some run, are listed."""
+    when (the median month and date among the runs where it does), and the chance of at least one successful
+    coup and when the first comes (likewise), each chance with its Wilson interval (``scipy.stats.binomtest``).
+    States that are members of the focal bloc at the start, or that leave it or have a coup in some run, are
+    listed. "When" is missing (NaN, no date) where it never happens, and for a folder made before the runs
+    recorded the month of each state's first coup."""
     from scipy.stats import binomtest
 
     specs = {s["scenario"]["name"]: s for s in res.manifest["experiment"].get("scenarios", [])}
@@ -579,28 +733,36 @@ def per_state_table(res: Results, confidence_level: float = CONFIDENCE) -> pd.Da
         runs = res.runs[res.runs["scenario"] == name]
         spec = specs.get(name, {})
         focal = spec.get("scenario", {}).get("focal_bloc", "AES")
+        start = spec.get("scenario", {}).get("start")
         founders = set(spec.get("blocs", {}).get(focal, {}).get("members", []))
         n = len(runs)
         states = sorted({c.split(".")[-1] for c in runs.columns if c.startswith("coup_successes.")} | founders)
         for iso in states:
-            exit_col, coup_col = f"exit_month.{focal}.{iso}", f"coup_successes.{iso}"
+            exit_col, coup_col, when_col = f"exit_month.{focal}.{iso}", f"coup_successes.{iso}", f"coup_month.{iso}"
             months = runs[exit_col].dropna() if exit_col in runs else pd.Series(dtype=float)
             coups = int((runs[coup_col] > 0).sum()) if coup_col in runs else 0
             if iso not in founders and not len(months) and not coups:
                 continue
+            coup_months = runs[when_col].dropna() if when_col in runs else pd.Series(dtype=float)
             leave = binomtest(len(months), n).proportion_ci(confidence_level, method="wilson")
             coup = binomtest(coups, n).proportion_ci(confidence_level, method="wilson")
+            left_at = float(months.median()) if len(months) else np.nan
+            coup_at = float(coup_months.median()) if len(coup_months) else np.nan
             rows.append({
                 "scenario": name, "state": iso, "member at start": iso in founders, "runs": n,
                 f"P(leaves {focal})": len(months) / n, "leaves: low": leave.low, "leaves: high": leave.high,
-                "median month of leaving": float(months.median()) if len(months) else np.nan,
+                "leaves: median month": left_at, "leaves: median date": _median_date(start, left_at),
                 "P(successful coup)": coups / n, "coup: low": coup.low, "coup: high": coup.high,
+                "first coup: median month": coup_at, "first coup: median date": _median_date(start, coup_at),
             })  # fmt: skip
+    frame = pd.DataFrame(rows)
+    if not any(c.startswith("coup_month.") for c in res.runs.columns):  # a folder from before they were kept
+        frame = frame.drop(columns=["first coup: median month", "first coup: median date"], errors="ignore")
     level = f"{confidence_level:.0%}"
-    return _titled(pd.DataFrame(rows), "Per state: leaving the alliance and coups",
-                   f"chances over the runs of each scenario with {level} Wilson intervals; months counted from the "
-                   "start; the median month of leaving is over the runs in which the state leaves (missing: it "
-                   "never does)")  # fmt: skip
+    return _titled(frame, "Per state: leaving the alliance and coups",
+                   f"chances over the runs of each scenario with {level} Wilson intervals (low, high); months "
+                   "counted from the start; the median month (and date) of leaving, or of the first successful "
+                   "coup, is over the runs in which it happens (missing: it never does)")  # fmt: skip
 
 
 def analyses(res: Results, outcomes: Iterable[str] = KEY_OUTCOMES) -> dict[str, pd.DataFrame]:
@@ -624,6 +786,8 @@ def analyses(res: Results, outcomes: Iterable[str] = KEY_OUTCOMES) -> dict[str, 
                 notes.append(f"{design} indices not computed: {err}")
                 break
     if len(res.scenarios) > 1:
+        if {"first_exit_month", "dissolved"} <= set(runs.columns):
+            tables["headline"] = headline_table(res)
         for outcome in outcomes:
             tables[f"compare_{outcome}"] = compare_scenarios(runs, outcome, res.scenarios[0])
     if any(c.startswith("coup_successes.") for c in runs.columns) and "scenarios" in res.manifest["experiment"]:
@@ -634,7 +798,10 @@ def analyses(res: Results, outcomes: Iterable[str] = KEY_OUTCOMES) -> dict[str, 
         if len(res.scenarios) > 1:
             tables["logrank"] = logrank_table(runs)
     params = varied(res)
-    if design in ("grid", "lhs") and params:
+    if sampled_parameters(res):  # a Latin hypercube or Monte Carlo draws: every parameter varies at once
+        for outcome in outcomes:
+            tables[f"regression_{outcome}"] = regression_table(res, outcome)
+    elif design == "grid" and params:
         for outcome in outcomes:
             tables[f"effects_{outcome}"] = one_at_a_time(runs, outcome, params)
         if design == "grid" and len(params) == 2:

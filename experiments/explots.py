@@ -1,5 +1,6 @@
 """Plots of an experiment's results folder: fan charts of the monthly series, Kaplan–Meier curves, paired
-differences, a heatmap over a two-parameter grid, Sobol and Morris indices, and tornado charts.
+differences, a heatmap over a two-parameter grid, Sobol and Morris indices, regression sensitivity (SRC and
+PRCC) and tornado charts.
 
 Drawn with matplotlib's object API (no global pyplot state, safe in worker processes and tests). Every plot
 is saved as PNG and SVG with the date and software stamps removed, so the same folder gives the same bytes;
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from liptako.model.outputs import SWEEP_LABELS
 
@@ -70,13 +71,15 @@ def fan_chart(
     variables: Sequence[str] | None = None,
     scenarios: Sequence[str] | None = None,
     events: Mapping[str, Sequence[str]] | None = None,
+    event_labels: Mapping[str, Mapping[str, str]] | None = None,
     title: str = "",
 ) -> list[Path]:
     """Fan charts of monthly series per scenario: the median run (line), 50% and 90% of runs (bands).
 
     ``series`` is :func:`~liptako.experiments.store.load_series`'s frame (with each run's scenario), ``runs``
     the runs frame (the scenarios' order). One panel per variable (default: every SWEEP_SERIES present).
-    ``events`` maps a scenario to the dates (YYYY-MM) of its events, marked by dashed lines in its colour.
+    ``events`` maps a scenario to the dates (YYYY-MM) of its events, marked by dashed lines in its colour and
+    named in the first panel by ``event_labels`` (scenario -> date -> words; default: the scenario's name).
     """
     variables = list(variables or [v for v in SWEEP_LABELS if v in series.columns])
     scenarios = list(scenarios or dict.fromkeys(runs["scenario"]))
@@ -95,6 +98,11 @@ def fan_chart(
             ax.plot(x, quantiles[2], color=colour(i), lw=1.6, label=name)
             for month in _event_months(data, (events or {}).get(name, ())):
                 ax.axvline(month, color=colour(i), lw=0.9, ls="--", alpha=0.8)
+                if ax is axes[0]:  # say once what the dashed line is
+                    words = _label_at(data, month, (event_labels or {}).get(name, {})) or f"{name} event"
+                    ax.annotate(words, (month, 1.0), xycoords=("data", "axes fraction"), rotation=90,
+                                fontsize=TINY, color=colour(i), ha="right", va="top", xytext=(-1, -2),
+                                textcoords="offset points")  # fmt: skip
         ax.set_title(label(variable, outputs=SWEEP_LABELS), fontsize=PANEL)
         tidy(ax)
         month_ticks(ax, dates)
@@ -145,16 +153,39 @@ def _event_months(data: pd.DataFrame, dates: Sequence[str]) -> list[int]:
     return sorted({int(at[d]) for d in dates if d in at})
 
 
+def _label_at(data: pd.DataFrame, month: int, labels: Mapping[str, str]) -> str:
+    """The words for the events of one month (their dates' labels joined)."""
+    at = dict(zip(data["date"], data["month"], strict=False))
+    return ", ".join(words for date, words in labels.items() if at.get(date) == month)
+
+
+def scenario_event_labels(manifest: Mapping) -> dict[str, dict[str, str]]:
+    """Each scenario's events in words by date (``{"2024-09": "partner exit RUS, funding change RUS"}``), for
+    the fan chart's marks."""
+    out: dict[str, dict[str, str]] = {}
+    for s in manifest["experiment"].get("scenarios") or []:
+        by_date: dict[str, list[str]] = {}
+        for ev in s.get("events") or []:
+            who = ev.get("state") or ev.get("partner") or ev.get("bloc") or ""
+            by_date.setdefault(ev["date"], []).append(f"{ev['type'].replace('_', ' ')} {who}".strip())
+        out[s["scenario"]["name"]] = {d: ", ".join(dict.fromkeys(w)) for d, w in by_date.items()}
+    return out
+
+
 def scenario_events(manifest: Mapping) -> dict[str, list[str]]:
     """Each scenario's event dates (YYYY-MM), from a results folder's manifest."""
     return {s["scenario"]["name"]: [ev["date"] for ev in s.get("events") or []]
             for s in manifest["experiment"].get("scenarios") or []}  # fmt: skip
 
 
-def headline_chart(runs: pd.DataFrame, per_state: pd.DataFrame, stem: str | Path, *, title: str = "") -> list[Path]:
+def headline_chart(
+    runs: pd.DataFrame, per_state: pd.DataFrame, stem: str | Path, *, title: str = "", note: str = ""
+) -> list[Path]:
     """One figure per comparison for a slide (16:9, large type): left, the share of runs in which no member has
     left the alliance yet, per scenario (Kaplan–Meier, 95% band); right, each founding member's chance of
-    leaving within the horizon per scenario, with its 95% Wilson interval."""
+    leaving within the horizon per scenario, with its 95% Wilson interval (the axis as wide as the largest
+    interval needs, so that small chances stay visible). ``note``: a line under the title (the headline's
+    number)."""
     fig = Figure(figsize=(12.8, 7.2), layout="constrained")
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     big, medium = 15, 12
@@ -183,13 +214,82 @@ def headline_chart(runs: pd.DataFrame, per_state: pd.DataFrame, stem: str | Path
         right.barh(y, p, height=width * 0.9, color=colour(i), xerr=err, capsize=4, label=name)
     right.set_yticks(np.arange(len(states)), states, fontsize=medium)
     right.invert_yaxis()
-    right.set_xlim(0, 1)
-    right.set_xlabel("chance of leaving within the horizon (95% interval)", fontsize=medium)
+    widest = float(np.nanmax(founders["leaves: high"].to_numpy(dtype=float), initial=0.0))
+    right.set_xlim(0, min(1.0, max(0.05, widest * 1.2)))
+    right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.set_xlabel("chance of leaving (95% interval)", fontsize=medium)
     right.set_title("Who leaves?", fontsize=big)
     tidy(right, "x")
     right.tick_params(labelsize=medium)
     fig.suptitle(title or "What the what-if changes", fontsize=big + 2)
+    if note:
+        fig.supxlabel(note, fontsize=medium, color="0.25")
     return save(fig, stem)
+
+
+def per_state_chart(per_state: pd.DataFrame, stem: str | Path, *, title: str = "", top: int = 8) -> list[Path]:
+    """Per-state outcomes, two panels: each state's chance of leaving the alliance within the horizon and of at
+    least one successful coup, per scenario, with 95% Wilson intervals and, beside each bar, the median date it
+    happens in the runs where it does. The founding members come first, then the ``top`` other states most
+    likely to leave or have a coup.
+
+    ``per_state`` is :func:`~liptako.experiments.analysis.per_state_table`'s table.
+    """
+    share = next(c for c in per_state.columns if c.startswith("P(leaves"))
+    founders = sorted(dict.fromkeys(per_state.loc[per_state["member at start"], "state"]))
+    others = per_state[~per_state["state"].isin(founders)]
+    score = others.groupby("state")[[share, "P(successful coup)"]].max().max(axis=1).sort_values(ascending=False)
+    states = founders + [s for s in score.index if score[s] > 0][:top]
+    scenarios = list(dict.fromkeys(per_state["scenario"]))
+    panels = ((share, "leaves", "leaves: median date", f"Leaves the {share[9:-1]}"),
+              ("P(successful coup)", "coup", "first coup: median date", "A successful coup"))  # fmt: skip
+    fig, axes = panel_grid(2, 2, 5.4, 0.9 + 0.36 * len(states) * max(1, len(scenarios)))
+    width = 0.8 / max(1, len(scenarios))
+    for ax, (column, prefix, when, name) in zip(axes, panels, strict=True):
+        for i, scenario in enumerate(scenarios):
+            rows = per_state[per_state["scenario"] == scenario].set_index("state").reindex(states)
+            y = np.arange(len(states)) + (i - (len(scenarios) - 1) / 2) * width
+            p = rows[column].to_numpy(dtype=float)
+            err = np.vstack([p - rows[f"{prefix}: low"].to_numpy(dtype=float),
+                             rows[f"{prefix}: high"].to_numpy(dtype=float) - p])  # fmt: skip
+            ax.barh(y, p, height=width * 0.9, color=colour(i), xerr=np.nan_to_num(err), capsize=2,
+                    error_kw={"lw": 0.8}, label=scenario)  # fmt: skip
+            dates = rows[when] if when in rows.columns else pd.Series([None] * len(states))
+            for yy, hi, date in zip(y, rows[f"{prefix}: high"].to_numpy(dtype=float), dates, strict=True):
+                if isinstance(date, str):
+                    ax.text(hi if hi == hi else 0, yy, f" {date}", va="center", fontsize=TINY, color="0.3")
+        ax.set_yticks(np.arange(len(states)), states, fontsize=SMALL)
+        ax.invert_yaxis()
+        ax.set_xlim(0, min(1.0, max(0.05, float(np.nanmax(per_state[f"{prefix}: high"], initial=0)) * 1.25)))
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel("share of runs (95% Wilson interval); beside: median date", fontsize=SMALL)
+        ax.set_title(name, fontsize=PANEL)
+        tidy(ax, "x")
+    if len(scenarios) > 1:
+        axes[0].legend(fontsize=SMALL, loc="lower right")
+    fig.suptitle(title or "Per state: who leaves the alliance, who has a coup, and when", fontsize=TITLE)
+    return save(fig, stem)
+
+
+def _headline_words(manifest: Mapping, scenarios: Sequence[str], headline: pd.DataFrame | None) -> tuple[str, str]:
+    """The headline figure's title (the what-if in words) and the line under it (how often a member leaves,
+    with its interval, in each scenario)."""
+    titles = {s["scenario"]["name"]: s["scenario"].get("title") or s["scenario"]["name"]
+              for s in manifest["experiment"].get("scenarios") or []}  # fmt: skip
+    if len(scenarios) == 2:
+        title = f"What if: {titles.get(scenarios[1], scenarios[1])}? (against {scenarios[0]})"
+    else:
+        title = " vs ".join(scenarios)
+    note = ""
+    if headline is not None and len(headline):
+        rows = headline[headline["measure"] == "member_leaves"]
+        if len(rows):
+            first = rows.iloc[0]
+            parts = [f"{scenarios[0]} {100 * first.base:.1f}% ({100 * first.base_low:.1f}–{100 * first.base_high:.1f})"]
+            parts += [f"{r.scenario} {100 * r.value:.1f}% ({100 * r.low:.1f}–{100 * r.high:.1f})"
+                      for r in rows.itertuples(index=False)]  # fmt: skip
+            note = "A member leaves within the horizon: " + "; ".join(parts) + " (95% intervals)"
+    return title, note
 
 
 # --- forecasts against a history ------------------------------------------------------------------------------
@@ -332,6 +432,39 @@ def morris_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title:
     return save(fig, stem)
 
 
+def regression_chart(
+    tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "", top: int = TOP
+) -> list[Path]:
+    """Standardised regression coefficients (SRC) and partial rank correlations (PRCC) with their bootstrap
+    intervals, one panel per outcome, parameters ranked by |PRCC| (the ``top`` largest when there are more);
+    each panel's title carries the R² of the linear fit behind the SRCs.
+
+    ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.regression_table` tables.
+    """
+    tables = {o: _top(t, "prcc", top) for o, t in tables.items()}
+    n_params = max(len(t) for t in tables.values())
+    fig, axes = panel_grid(len(tables), 3, 4.2, 0.9 + 0.42 * n_params)
+    for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
+        y = np.arange(len(table))[::-1]
+        h = 0.38
+        bars = {"error_kw": {"lw": 0.8, "capsize": 2}}
+        for offset, name, c, text in ((h / 2, "src", colour(0), "SRC"), (-h / 2, "prcc", colour(3), "PRCC")):
+            value = table[name].to_numpy(dtype=float)
+            err = np.abs(np.vstack([value - table[f"{name}_low"], table[f"{name}_high"] - value]))
+            ax.barh(y + offset, value, h, xerr=np.nan_to_num(err), color=c, label=text, **bars)
+        ax.set_yticks(y, table["parameter"].tolist(), fontsize=SMALL)
+        ax.axvline(0, color="0.3", lw=0.6)
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_xticks([-1, -0.5, 0, 0.5, 1])
+        r2 = table.attrs.get("r2", math.nan)
+        fit = f"R² = {r2:.2f}" if math.isfinite(r2) else "no variation"
+        ax.set_title(f"{label(outcome, unit=False)} ({fit})", fontsize=LABEL)
+        tidy(ax, "x")
+    axes[0].legend(fontsize=SMALL, loc="lower right")
+    fig.suptitle(title or "Regression sensitivity: SRC and PRCC (95% bootstrap intervals)", fontsize=TITLE)
+    return save(fig, stem)
+
+
 def tornado_chart(
     tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "", top: int = TOP
 ) -> list[Path]:
@@ -412,7 +545,8 @@ def figures(
             "Monthly outcomes per scenario: the median (line) and the middle 50% and 90% (bands) of "
             f"{n:,} runs{spread}; dashed lines mark the months of each scenario's events."
         )
-        paths = fan_chart(res.series, runs, out / "fan", scenarios=scenarios, events=scenario_events(res.manifest))
+        paths = fan_chart(res.series, runs, out / "fan", scenarios=scenarios, events=scenario_events(res.manifest),
+                          event_labels=scenario_event_labels(res.manifest))  # fmt: skip
         draw("fan", "Monthly outcomes", caption, paths)
 
     if {"survival_months", "dissolved", "first_exit_month"} <= set(runs.columns):
@@ -432,9 +566,16 @@ def figures(
                 "For a slide: the share of runs in which no member has left yet, per scenario (95% band), and "
                 "each founding member's chance of leaving within the horizon (95% Wilson interval)."
             )
-            title = " vs ".join(scenarios)
+            title, note = _headline_words(res.manifest, scenarios, (tables or {}).get("headline"))
             draw("headline", "Headline figure", caption, headline_chart(runs, per_state, out / "headline",
-                                                                        title=title))  # fmt: skip
+                                                                        title=title, note=note))  # fmt: skip
+        if per_state is not None and len(per_state):
+            caption = (
+                "Per state: the chance of leaving the alliance within the horizon and of at least one successful "
+                "coup, per scenario, with 95% Wilson intervals; beside each bar, the median date it happens in the "
+                "runs where it does. Founding members first, then the other states most concerned."
+            )
+            draw("per_state", "Per state", caption, per_state_chart(per_state, out / "per_state"))
 
     # One panel per outcome, for the outcomes whose table (``tables["<kind>_<outcome>"]``) says something: a
     # flat panel (e.g. survival when nothing dissolves) says nothing.
@@ -450,6 +591,11 @@ def figures(
          "Morris screening: mu* (mean absolute change of the outcome for a step across a parameter's full "
          "range) against sigma (how much that change depends on the other parameters); dashed: sigma = mu*. "
          "The most influential parameters are named, with 95% intervals of mu*."),
+        ("regression", "Regression sensitivity", "regression", lambda t: t["prcc"].notna().any(), regression_chart,
+         "Standardised regression coefficients (SRC: standard deviations of the outcome per standard deviation "
+         "of the parameter, from a linear fit whose R² each panel gives) and partial rank correlation "
+         "coefficients (PRCC: monotone association, the other parameters' ranks removed), with 95% bootstrap "
+         "intervals."),
         ("tornado", "One-at-a-time effects", "effects", lambda t: len(t) > 0 and _varies(t, "swing"), tornado_chart,
          "One-at-a-time effects: the mean outcome over the runs at each parameter's lowest and highest value "
          "(or decile), minus the mean over all runs."),

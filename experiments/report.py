@@ -28,6 +28,7 @@ h3 { font-size: 1.05em; margin: 1.6em 0 0.3em; }
 .subtitle { color: #5a6375; margin-top: 0; }
 .note { color: #5a6375; font-size: 0.9em; margin: 0.2em 0 0.5em; }
 .warning { background: #fff4e0; border-left: 4px solid #e67e22; padding: 0.6em 1em; }
+p.headline { background: #f1f5fb; border-left: 4px solid #2f5fa7; padding: 0.6em 1em; }
 table { border-collapse: collapse; font-size: 0.86em; margin: 0.3em 0 1em; }
 th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e5e8ee; text-align: left; vertical-align: top; }
 th { background: #f3f5f9; font-weight: 600; }
@@ -145,11 +146,130 @@ def what_if(manifest: dict, tables: Mapping[str, pd.DataFrame]) -> list[str]:
             lines.append(f"<li><b>{_e(row.scenario)}</b>: {_e(an.label(outcome))} changes by "
                          f"{row.difference:+.3g} on average (95% interval {row.low:.3g} to {row.high:.3g}; "
                          f"{sure}).</li>")  # fmt: skip
+    paragraphs = headline_sentences(manifest, tables)
+    if paragraphs or lines:
+        parts.append(f"<h3>Headline: what differs from {_e(base)}</h3>")
+        parts += [f'<p class="headline">{_e(p)}</p>' for p in paragraphs]
     if lines:
-        parts += [f"<h3>Headline: what differs from {_e(base)}</h3>",
-                  "<p>Each figure is the mean of the run-by-run differences (runs paired by seed) with its "
+        parts += ["<p>Each key outcome: the mean of the run-by-run differences (runs paired by seed) with its "
                   "bootstrap interval.</p>", "<ul>", *lines, "</ul>"]  # fmt: skip
     return parts
+
+
+def _pct(x: float) -> str:
+    """A share in percent, as a headline says it: 11%, 9.2%, 0.1%."""
+    v = 100 * x
+    return "–" if v != v else f"{v:.0f}%" if abs(v) >= 10 or v == 0 else f"{v:.1f}%"
+
+
+def _span(months: int) -> str:
+    return f"{months // 12} years" if months % 12 == 0 and months >= 24 else f"{months} months"
+
+
+def _verdict(row) -> str:
+    return ("a clear difference (its 95% interval excludes zero)" if row.clear
+            else "too small for these runs to tell apart (its 95% interval includes zero)")  # fmt: skip
+
+
+def headline_sentences(manifest: dict, tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The headline of a comparison in plain words, one paragraph per what-if against the first scenario: how
+    often a member leaves and the alliance dissolves, the member most affected, successful coups (and where
+    they change most), territory and honoured calls, each with its 95% interval and whether the difference is
+    clear. Read from the ``headline`` and ``per_state`` tables of :mod:`.analysis`."""
+    table = tables.get("headline")
+    if table is None or not len(table):
+        return []
+    per_state = tables.get("per_state")
+    specs = {s["scenario"]["name"]: s["scenario"] for s in manifest["experiment"].get("scenarios") or []}
+    base = manifest["scenarios"][0]
+    span = _span(int(manifest["experiment"]["months"]))
+    out = []
+    for name, rows in table.groupby("scenario", sort=False):
+        got = {r.measure: r for r in rows.itertuples(index=False)}
+        title = specs.get(name, {}).get("title") or name
+        words = [f"What if: {title} ({name})? Against {base}, over {int(rows['runs'].iloc[0]):,} pairs of runs of "
+                 f"{span} that share their seeds,"]  # fmt: skip
+        if (r := got.get("member_leaves")) is not None:
+            points = abs(100 * r.difference)
+            more = "more" if r.difference > 0 else "fewer"
+            words.append(f"a member leaves the alliance in {_pct(r.value)} of runs (95% interval {_pct(r.low)} to "
+                         f"{_pct(r.high)}) against {_pct(r.base)} ({_pct(r.base_low)} to {_pct(r.base_high)}), "
+                         f"{points:.1f} percentage points {more} (95% interval {100 * r.diff_low:+.1f} to "
+                         f"{100 * r.diff_high:+.1f}): {_verdict(r)}.")  # fmt: skip
+        words += _state_sentences(per_state, name, base)
+        if (r := got.get("dissolves")) is not None:
+            if r.value == 0 and r.base == 0:
+                words.append(f"The alliance dissolves in none of the runs of either (at most {_pct(r.high)}, "
+                             "95% interval).")  # fmt: skip
+            else:
+                words.append(f"The alliance dissolves in {_pct(r.value)} of runs against {_pct(r.base)} "
+                             f"({'clear' if r.clear else 'not clear'}).")  # fmt: skip
+        if (r := got.get("coup_successes")) is not None:
+            words.append(f"Successful coups in the region: {r.value:.2f} per run against {r.base:.2f} "
+                         f"({r.difference:+.2f}, 95% interval {r.diff_low:+.2f} to {r.diff_high:+.2f}; "
+                         f"{'clear' if r.clear else 'not clear'}).")  # fmt: skip
+        if (r := got.get("peak_territory")) is not None:
+            words.append(f"At their peak the insurgents contest {_pct(r.value)} of the founding members' "
+                         f"territory against {_pct(r.base)} ({100 * r.difference:+.1f} points, 95% interval "
+                         f"{100 * r.diff_low:+.1f} to {100 * r.diff_high:+.1f}; "
+                         f"{'clear' if r.clear else 'not clear'}).")  # fmt: skip
+        if (r := got.get("honour_rate")) is not None and r.value == r.value and r.base == r.base:
+            words.append(f"Allies honour {_pct(r.value)} of their answers to calls for help against "
+                         f"{_pct(r.base)} ({'clear' if r.clear else 'not clear'}).")  # fmt: skip
+        out.append(" ".join(words))
+    out.append("How sure: each share comes with its 95% Wilson interval over the runs, each mean and difference "
+               "with a 95% bootstrap interval; a difference is clear when its interval excludes zero. The runs "
+               "share their seeds across scenarios, so differences are measured run by run, with less noise than "
+               "two separate samples would give. These are the model's answers, as good as the model.")  # fmt: skip
+    return out
+
+
+def _country(iso: str) -> str:
+    from liptako.model.geography import COUNTRIES
+
+    return COUNTRIES[iso].name if iso in COUNTRIES else iso
+
+
+def _state_sentences(per_state: pd.DataFrame | None, name: str, base: str) -> list[str]:
+    """The founding member whose chance of leaving changes most, and the one whose chance of a successful coup
+    does, with their Wilson intervals and when it happens (the median date)."""
+    if per_state is None or not len(per_state):
+        return []
+    founders = per_state[per_state["member at start"]]
+    share = next((c for c in founders.columns if c.startswith("P(leaves")), None)
+    a = founders[founders["scenario"] == name].set_index("state")
+    b = founders[founders["scenario"] == base].set_index("state").reindex(a.index)
+    if share is None or not len(a):
+        return []
+    out = []
+    change = (a[share] - b[share]).abs()
+    if change.max() > 0:
+        iso = change.idxmax()
+        when = a.loc[iso, "leaves: median date"]
+        out.append(f"{_country(iso)} changes most: it leaves in {_pct(a.loc[iso, share])} of runs "
+                   f"({_pct(a.loc[iso, 'leaves: low'])} to {_pct(a.loc[iso, 'leaves: high'])}) against "
+                   f"{_pct(b.loc[iso, share])}"
+                   + (f" (median date of leaving: {when})." if isinstance(when, str) else "."))  # fmt: skip
+    coup = (a["P(successful coup)"] - b["P(successful coup)"]).abs()
+    if coup.max() > 0:
+        iso = coup.idxmax()
+        when = a.loc[iso, "first coup: median date"] if "first coup: median date" in a.columns else None
+        out.append(f"{_country(iso)} has a successful coup in {_pct(a.loc[iso, 'P(successful coup)'])} of runs "
+                   f"({_pct(a.loc[iso, 'coup: low'])} to {_pct(a.loc[iso, 'coup: high'])}) against "
+                   f"{_pct(b.loc[iso, 'P(successful coup)'])}"
+                   + (f" (median date of the first: {when})." if isinstance(when, str) else "."))  # fmt: skip
+    return out
+
+
+def _heading(manifest: dict) -> str:
+    """The page's heading: for a comparison of scenarios, the what-if in words (the other scenarios' titles,
+    against the first); otherwise the experiment's name."""
+    names = manifest.get("scenarios") or []
+    titles = {s["scenario"]["name"]: s["scenario"].get("title") or s["scenario"]["name"]
+              for s in manifest["experiment"].get("scenarios") or []}  # fmt: skip
+    if len(names) < 2:
+        return manifest["experiment"]["name"]
+    return "What if: " + "; ".join(titles.get(n, n) for n in names[1:]) + f"? Against {names[0]}"
 
 
 def _png_uri(path: Path) -> str:
@@ -230,12 +350,17 @@ def render(
     plotted: Sequence[Plotted],
     evaluation: dict | None = None,
     chart: Path | None = None,
+    discovery: Sequence[str] = (),
 ) -> str:
-    """The report's HTML text (with a section against the record when ``evaluation`` is given)."""
+    """The report's HTML text (with a section against the record when ``evaluation`` is given, and the HTML
+    lines ``discovery`` of scenario discovery, :func:`.discovery.report_section`)."""
     e = manifest["experiment"]
     name = e["name"]
     subtitle = "Liptako experiment report: an agent-based model of the Alliance des États du Sahel"
-    parts = _page_head(name, "Liptako experiment report", subtitle)
+    heading = _heading(manifest)
+    if heading != name:
+        subtitle += f" (results folder {name})"
+    parts = _page_head(heading, "Liptako experiment report", subtitle)
     description = e.get("description", "").strip()
     if description == "replications":  # the experiment behind `liptako run A B --reps N`
         description = (
@@ -267,6 +392,7 @@ def render(
         parts.append(html_table(frame))
     if evaluation is not None:
         parts += evaluation_section(evaluation, chart)
+    parts += discovery  # --- scenario discovery (`liptako discover`; experiments/discovery.py) ---
     parts += [
         "<h2>Files</h2>",
         "<p>The results folder holds every run (<code>runs/</code>, <code>series/</code>, Parquet), these tables "
@@ -296,5 +422,9 @@ def write_report(folder: str | Path, outcomes: Sequence[str] = an.KEY_OUTCOMES) 
     an.write_tables(folder, tables)
     plotted = figures(folder, outcomes, results=res, tables=tables)
     path = folder / "report.html"
-    atomic_write_bytes(path, render(res.manifest, res.runs, tables, plotted, evaluation, chart).encode("utf-8"))
+    from .discovery import report_section  # --- scenario discovery, if `liptako discover` ran on the folder ---
+
+    discovery = report_section(folder, html_table)
+    page = render(res.manifest, res.runs, tables, plotted, evaluation, chart, discovery=discovery)
+    atomic_write_bytes(path, page.encode("utf-8"))
     return path

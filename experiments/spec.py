@@ -180,8 +180,9 @@ def check_design(e: Experiment, shown: str) -> None:
         if v.parameter not in BY_NAME:
             close = difflib.get_close_matches(v.parameter, BY_NAME, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise InputError(shown, f"{key}.parameter", f"unknown parameter {v.parameter!r}{hint}; valid names: "
-                             + ", ".join(BY_NAME))  # fmt: skip
+            # the registry's 150-odd names would bury the hint: point to the command that lists them
+            raise InputError(shown, f"{key}.parameter", f"unknown parameter {v.parameter!r}{hint}; `liptako params` "
+                             f"lists the {len(BY_NAME)} registry parameters")  # fmt: skip
         if v.parameter in seen:
             raise InputError(shown, f"{key}.parameter", f"{v.parameter!r} is varied twice")
         seen.add(v.parameter)

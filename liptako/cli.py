@@ -35,6 +35,8 @@ examples:
                                             each replication draws its parameters from the posterior
   liptako analyze results/compare           Kaplan-Meier, log-rank, paired differences, Sobol, Morris
   liptako report results/compare            one self-contained HTML page with tables and figures
+  liptako discover results/what-breaks-the-aes --outcome "first_exit_month <= 60"
+                                            which parameter ranges lead there (PRIM; extra: discover)
   liptako scenarios                         list the bundled scenarios
   liptako params                            the parameter registry (units, ranges, sources)
   liptako validate my.toml                  check a scenario file without running it
@@ -184,8 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
         "analyze",
         help="analyse a results folder: survival, comparisons, sensitivity",
         description="Kaplan-Meier survival of the alliance (runs censored at the horizon) and log-rank tests "
-        "between scenarios, paired differences with bootstrap intervals, Sobol or Morris indices, one-at-a-time "
-        "effects: whatever fits the design. Prints the tables and writes them as CSV and Markdown in DIR/analysis.",
+        "between scenarios, paired differences with bootstrap intervals, Sobol or Morris indices, standardised "
+        "regression and partial rank correlation coefficients (Latin hypercubes, Monte Carlo draws), one-at-a-time "
+        "effects (grids): whatever fits the design. Prints the tables and writes them as CSV and Markdown in "
+        "DIR/analysis.",
     )
     p.add_argument("folder", metavar="DIR", type=Path, help="a results folder from `liptako sweep` or `run --reps`")
 
@@ -199,6 +203,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folder", metavar="DIR", type=Path,
                    help="a results folder from `liptako sweep`, `run --reps` or `evaluate`")  # fmt: skip
+
+    p = sub.add_parser(  # scenario discovery: the logic is in experiments/discovery.py
+        "discover",
+        help="scenario discovery: which parameter ranges lead to an outcome (PRIM, EMA Workbench)",
+        description="PRIM (EMA Workbench's, an optional extra: uv sync --extra discover) over a sweep's runs: "
+        "the peeling trajectory and the chosen box(es) with coverage, density and the restricted parameters' "
+        "ranges and quasi-p-values. Prints them and writes DIR/discovery/ (discovery.json, trajectory.csv, "
+        "prim.png/.svg), which `liptako report DIR` shows. docs/discover.md explains how to read them.",
+    )
+    p.add_argument("folder", metavar="DIR", type=Path, help="a results folder from `liptako sweep`")
+    p.add_argument("--outcome", required=True, metavar="EXPR",
+                   help='which runs are of interest, e.g. "first_exit_month <= 60": NAME OP NUMBER (OP: < <= > >= '
+                        "== !=) or NAME is [not] missing, joined by and/or; a missing value satisfies no "
+                        "comparison")  # fmt: skip
+    p.add_argument("--scenario", default=None, help="the scenario whose runs to use (default: the first)")
+    p.add_argument("--boxes", type=int, default=1, metavar="N",
+                   help="find up to N boxes, each on the runs the earlier ones leave (default: 1)")  # fmt: skip
+    p.add_argument("--min-coverage", type=float, default=0.5, metavar="SHARE",
+                   help="choose the densest box covering at least this share of the runs of interest (default: "
+                        "0.5)")  # fmt: skip
+    p.add_argument("--box", type=int, default=None, metavar="STEP",
+                   help="choose this step of the first box's peeling trajectory instead")  # fmt: skip
+    p.add_argument("--keep-weak-limits", action="store_true",
+                   help="keep the box's limits whose quasi-p-values are all above 0.05 (by default they are "
+                        "dropped, the box widened back along those parameters)")  # fmt: skip
 
     p = sub.add_parser(
         "app",
@@ -366,9 +395,10 @@ def _posterior_record(posterior, path: Path, seed: int) -> dict:
             "particles": len(posterior.frame), "stream": stream}  # fmt: skip
 
 
-def _warn_cut_events(scenario, months: int | None) -> None:
+def _warn_cut_events(scenario, months: int | None, who: str = "liptako run", option: str = "--months") -> None:
     """A shorter horizon must not turn a what-if into the baseline without a word: say which of the
-    scenario's dated events fall after it and will not happen."""
+    scenario's dated events fall after it and will not happen (``who`` and ``option`` name the command and the
+    setting that cut it)."""
     from liptako.model.scenario import format_month, parse_month
 
     if months is None or months >= scenario.months:
@@ -377,7 +407,7 @@ def _warn_cut_events(scenario, months: int | None) -> None:
     cut = [ev for ev in scenario.events if parse_month(ev.date) > end]
     if cut:
         listed = ", ".join(f"{ev.type} {ev.date}" for ev in cut[:4]) + (", ..." if len(cut) > 4 else "")
-        print(f"liptako run: warning: --months {months} ends the run in {format_month(end)}; {len(cut)} of "
+        print(f"{who}: warning: {option} {months} ends the run in {format_month(end)}; {len(cut)} of "
               f"{scenario.name}'s {len(scenario.events)} events come later and will not happen ({listed})",
               file=sys.stderr)  # fmt: skip
 
@@ -393,6 +423,29 @@ def _warn_inconsistent(scenario, overrides: dict[str, float]) -> None:
     except ValueError as err:
         print(f"liptako run: warning: {scenario.name}: {err} (the classroom app refuses this; the run goes ahead)",
               file=sys.stderr)  # fmt: skip
+
+
+def _warn_design_constraints(experiment) -> None:
+    """A sweep may cross a constraint of ``parameters.CONSTRAINTS`` on purpose (its points run as drawn), but
+    says how many of its points do, and the first such point's problem."""
+    from liptako.experiments.designs import points
+    from liptako.model.parameters import REGISTRY, check_consistency
+
+    if not experiment.vary:
+        return
+    frame = points(experiment)
+    for scenario in experiment.scenarios:
+        fixed = {p.name: p.default for p in REGISTRY} | dict(scenario.parameters)
+        problems = []
+        for row in frame[experiment.parameters].to_dict("records"):
+            try:
+                check_consistency(fixed | row)
+            except ValueError as err:
+                problems.append(str(err))
+        if problems:
+            print(f"liptako sweep: warning: {len(problems):,} of the {len(frame):,} design points of "
+                  f"{scenario.name} break a constraint the classroom app refuses, e.g. {problems[0]} (they run "
+                  "as drawn)", file=sys.stderr)  # fmt: skip
 
 
 def _run_replications(args, scenarios, overrides, posterior=None) -> int:
@@ -465,6 +518,9 @@ def cmd_sweep(args) -> int:
 
     _check_executor(args)
     experiment = load_experiment(args.file)
+    for scenario in experiment.scenarios:
+        _warn_cut_events(scenario, experiment.months, "liptako sweep", "months =")
+    _warn_design_constraints(experiment)
     out = args.out or Path("results") / experiment.name
     _execute(experiment, out, args, force=args.force)
     print(f"next: liptako analyze {out}   or   liptako report {out}")
@@ -476,6 +532,11 @@ def cmd_analyze(args) -> int:
 
     tables = analyze(_results_folder(args.folder))
     print(format_tables(tables))
+    if "headline" in tables:  # a comparison: the headline in words, as the report opens
+        from liptako.experiments.report import headline_sentences
+        from liptako.experiments.store import load_manifest
+
+        print("\n### Headline\n\n" + "\n\n".join(headline_sentences(load_manifest(args.folder), tables)))
     print(f"tables written to {args.folder}/analysis/")
     return 0
 
@@ -486,6 +547,17 @@ def cmd_report(args) -> int:
     folder = args.folder if (args.folder / EVALUATION).exists() else _results_folder(args.folder)
     path = write_report(folder)
     print(f"wrote {path}")
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from liptako.experiments.discovery import SUBFOLDER, discover, format_discovery
+
+    document = discover(_results_folder(args.folder), args.outcome, scenario=args.scenario, boxes=args.boxes,
+                        min_coverage=args.min_coverage, box=args.box,
+                        drop_insignificant=not args.keep_weak_limits)  # fmt: skip
+    print(format_discovery(document))
+    print(f"written to {args.folder}/{SUBFOLDER}/; `liptako report {args.folder}` adds a section")
     return 0
 
 
@@ -761,7 +833,7 @@ COMMANDS = {
     "run": cmd_run,
     "app": cmd_app, "sweep": cmd_sweep, "analyze": cmd_analyze, "report": cmd_report,
     "scenarios": cmd_scenarios, "params": cmd_params, "validate": cmd_validate, "evaluate": cmd_evaluate,
-    "patterns": cmd_patterns, "calibrate": cmd_calibrate,
+    "patterns": cmd_patterns, "calibrate": cmd_calibrate, "discover": cmd_discover,
 }  # fmt: skip
 
 

@@ -179,7 +179,16 @@ def test_progress_is_a_plain_line_when_not_a_terminal(small_file, tmp_path, capf
 
 
 BAD = {
-    "unknown-parameter": (SMALL.replace('"coup_base_hazard"', '"coup_hazard"'), "vary[1].parameter", "valid names"),
+    "unknown-parameter": (
+        SMALL.replace('"coup_base_hazard"', '"coup_hazard"'),
+        "vary[1].parameter",
+        "(did you mean coup_hazard_cap, coup_base_hazard",
+    ),
+    "unknown-parameter-points-to-params": (
+        SMALL.replace('"coup_base_hazard"', '"coup_hazard"'),
+        "vary[1].parameter",
+        "`liptako params` lists the",
+    ),
     "inverted-range": (SMALL.replace("high = 0.03", "high = 0.001"), "vary[1].high", "inverted"),
     "empty-values": (SMALL.replace("low = 0.005\nhigh = 0.03", "values = []"), "vary[1].values", "empty"),
     "outside-registry": (SMALL.replace("high = 0.03", "high = 0.9"), "vary[1].high", "valid range"),

@@ -255,17 +255,22 @@ BAD = [
      "arms[1].scenario", "unknown scenario 'baseline2'"),
     ("teaching scenario", 'short = "no trap, m = 1"', 'short = "no trap, m = 1"\nscenario = "mine.toml"',
      "arms[1].scenario", "no teaching scenario 'mine.toml'"),
-    ("command's replications", "--reps 400 --months 120 --out", "--reps 40 --months 120 --out", "run.commands[2]",
-     "--reps 40: the lesson runs --reps 400 (run.reps)"),
+    ("command's replications", "--reps 1000 --months 120 --out", "--reps 40 --months 120 --out", "run.commands[2]",
+     "--reps 40: the lesson runs --reps 1000 (run.reps)"),
     ("command's arm", "--set coup_trap_multiplier=4", "--set coup_trap_multiplier=3", "run.commands[3]",
      "baseline with coup_trap_multiplier=3 is none of the lesson's arms"),
-    ("an arm without a command", '    "uv run liptako run baseline --reps 400 --months 120 '
+    ("an arm without a command", '    "uv run liptako run baseline --reps 1000 --months 120 '
      '--out results/lesson-coup-trap/calibrated",\n',
-     "", "run.commands", "no command runs the arm calibrated; e.g.\n  uv run liptako run baseline --reps 400"),
+     "", "run.commands", "no command runs the arm calibrated; e.g.\n  uv run liptako run baseline --reps 1000"),
     ("window outside the runs", "window = 24", 'window = 24\n[[figures]]\nname = "late"\nlabel = "x"\n'
      'measure = "series"\nseries = "territory"\nstates = ["MLI"]\nfrom = "2040-01"', "figures[3].from",
      "outside the runs of arm 'none', 2023-09 to 2033-08"),
     ("malformed TOML", "[run]", "[run", None, "malformed TOML"),
+    ("no app arm", "[app]", "[apps]", "app", "required key is missing (the keys here: lesson, run, arms"),
+    ("app year outside the runs", "year = 2032", "year = 2033", "app.year",
+     "2033 is outside the runs in the app: choose a year from 2023 to 2032"),
+    ("app without what to watch", 'watch = """', 'wtach = """', "app.watch",
+     "required key is missing (the keys here: watch, year)"),
 ]  # fmt: skip
 
 
@@ -296,3 +301,44 @@ def test_a_good_copy_reads_and_a_badly_named_file_does_not(tmp_path) -> None:
     empty.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="file is empty; a lesson needs"):
         read_lesson(empty)
+
+
+# --- the app arm: the Many futures panel -----------------------------------------------------------------------
+@pytest.mark.parametrize("item", LESSONS, ids=[x.id for x in LESSONS])
+def test_each_lesson_reads_its_arms_in_many_futures(item: Lesson) -> None:
+    """Every lesson's app arm sends the class to the Many futures panel (a fan of a few hundred runs, not one
+    story), says what to read there and which year to choose for the chance that the alliance holds."""
+    assert item.watch and item.year is not None
+    first = min(load(a.source()).start for a in item.arms) // 12
+    assert first < item.year <= first + math.ceil(item.months / 12)
+    page = generate.render_lesson(evaluated(item), generate.classroom_sliders())
+    app = page[page.index("### In the classroom app") : page.index("## Predict")]
+    assert "**Many futures** panel" in app and f"(choose {item.year})" in app and "redraws" in app
+    assert f"**In Many futures:** {item.watch}" in app
+    assert "press Reset, then Play" not in app  # one story is not the arm any more
+    assert "{year}" not in item.watch  # the placeholder is filled in
+
+
+@pytest.mark.parametrize("item", LESSONS, ids=[x.id for x in LESSONS])
+def test_each_lesson_has_enough_replications_for_its_intervals(item: Lesson) -> None:
+    """The array engine makes a thousand replications per arm cheap: every lesson runs at least that many, and its
+    figures carry 95% intervals that the paragraph quotes."""
+    assert item.reps >= 1000
+    result = evaluated(item)
+    assert all(e.low < e.high or e.low == e.value == e.high for e in result.estimates.values())
+    assert "95% intervals in brackets" in item.says or ".ci}" in item.says
+
+
+def test_the_index_describes_the_many_futures_panel() -> None:
+    index = generate.render_index([evaluated(item) for item in LESSONS], generate.classroom_sliders())
+    assert "**Many futures** panel" in index and "chance that the alliance holds" in index
+
+
+def test_the_app_year_defaults_to_the_last_whole_year_and_fills_the_placeholder(tmp_path) -> None:
+    """Without year, the last year whose December the lesson's runs reach (120 months from 2023-09: 2032);
+    {year} in the text is that year."""
+    text = re.sub(r"\nyear = \d+\n", "\n", GOOD, count=1)
+    path = tmp_path / "03-coup-trap.toml"
+    path.write_text(text, encoding="utf-8")
+    mine = read_lesson(path)
+    assert mine.year == 2032 and "holds to 2032" in mine.watch

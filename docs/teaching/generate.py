@@ -146,8 +146,11 @@ def setup_section(lesson: Lesson, sliders: Sequence[str]) -> list[str]:
     out += ["", "### In the classroom app", ""]
     out.append(
         "Start the app with `uv run liptako app` and open the address it prints. For each arm, set the controls "
-        "below (every other slider at its default), press Reset, then Play; try a few seeds, since one run is "
-        "one possible history:"
+        "below (every other slider at its default) and read the **Many futures** panel, which redraws for the "
+        "new settings: it runs a few hundred replications of them and draws the fans of AES members, coups and "
+        "territory, with the chance that the alliance holds to the end of the year you choose there (choose "
+        f"{lesson.year}). Note or screenshot each arm's fans to compare them. Reset and Play then tell one of "
+        "those futures month by month: one possible history among many."
     )
     out.append("")
     for arm in lesson.arms:
@@ -162,6 +165,11 @@ def setup_section(lesson: Lesson, sliders: Sequence[str]) -> list[str]:
             else:
                 settings.append(f"`{name}` = {number(value)} (not a slider: use the command line)")
         out.append(f"- {arm.label}: {where}" + (", " + ", ".join(settings) if settings else ""))
+    out += ["", f"**In Many futures:** {lesson.watch}", ""]
+    out.append(
+        f"The panel's few hundred runs give wider bands than the {lesson.reps:,} replications per arm behind the "
+        "figures below: where two arms' fans overlap, the table of what the model says tells whether they differ."
+    )
     return out
 
 
@@ -240,7 +248,8 @@ def render_index(results: Sequence[LessonResult], sliders: Sequence[str]) -> str
         "can an alliance of coup-led states hold, and what breaks it? Each lesson asks a question, has students "
         "**predict** an outcome, **run** the model (in the classroom app or from the command line), compare "
         "with **what the model says**, and **discuss**. Every page carries the figures the model gives, computed "
-        "over hundreds of replications with their 95% intervals, and names the code where the mechanism lives.",
+        "over a thousand replications per arm with their 95% intervals, and names the code where the mechanism "
+        "lives.",
         "",
         "| # | Lesson | Arms compared | Runs |",
         "|---|---|---|---|",
@@ -261,7 +270,10 @@ def render_index(results: Sequence[LessonResult], sliders: Sequence[str]) -> str
         "",
         "Open the printed address (by default http://127.0.0.1:8765) in a browser; the app needs no internet. "
         "It shows a map of the region, the members of each bloc, legitimacy, coup risk and funding month by "
-        "month, and the story of the run as it unfolds. Step, Play and Reset drive the run. In the sidebar choose "
+        "month, and the story of the run as it unfolds. Step, Play and Reset drive the run. Beside the one story, "
+        "the **Many futures** panel runs a few hundred replications of the current settings and shows the fan of "
+        "AES members, coups and territory (the median and the spread of the runs), and the chance that the "
+        "alliance holds to a year you choose: every lesson reads its arms there. In the sidebar choose "
         "a bundled scenario, or type the path of a scenario file (the lessons' own files are in "
         "[`scenarios/`](scenarios/), e.g. `docs/teaching/scenarios/ecowas-engages.toml`), a seed, and set the "
         "sliders:",
@@ -274,13 +286,15 @@ def render_index(results: Sequence[LessonResult], sliders: Sequence[str]) -> str
         out.append("- (the app's slider list could not be read from liptako/app.py)")
     out += [
         "",
-        "Change a setting, press Reset, then Play. One run is one possible history: compare a few seeds before "
-        "drawing a conclusion, and use the command line for many.",
+        "Change a setting and read Many futures as it redraws; press Reset and Play to follow one of those "
+        "futures. One run is one possible history: the panel shows many at once, and the command line runs "
+        "thousands.",
         "",
         "## Running a lesson",
         "",
         "1. Read the question and the setup; write down a prediction for each figure.",
-        "2. Explore one run per arm in the app, or run the lesson's commands from the repository's folder, e.g.",
+        "2. Explore each arm in the app's Many futures panel, or run the lesson's commands from the repository's "
+        "folder, e.g.",
         "",
         "   ```sh",
         f"   {results[0].lesson.commands()[0] if results else 'uv run liptako run baseline --reps 16'}",
@@ -304,8 +318,9 @@ def render_index(results: Sequence[LessonResult], sliders: Sequence[str]) -> str
         "parameters it changes); the `[[figures]]`, each a declaration of what to measure in every arm; in "
         "`[model_says]` the claim in words and the paragraph as a template quoting the figures (`{name}`, "
         "`{name:.1%}`, its interval `{name.ci}`, a paired difference `{a-b}`); the `[[claims]]`, comparisons of "
-        "figures (`a`, `op` one of <, <=, >, >=, within, `b`, an optional `margin`); and the `[[mechanism]]` "
-        "references. The lessons' own scenarios are plain files in "
+        "figures (`a`, `op` one of <, <=, >, >=, within, `b`, an optional `margin`); in `[app]` what to read "
+        "in the app's Many futures panel (`watch`, where `{year}` stands for the year) and the `year` to choose "
+        "there; and the `[[mechanism]]` references. The lessons' own scenarios are plain files in "
         "[`liptako/lessons/scenarios/`](../../liptako/lessons/scenarios/), copied to [`scenarios/`](scenarios/). "
         "A figure's measure is one of:",
         "",

@@ -215,6 +215,9 @@ class LessonResult:
 class Lesson:
     """A classroom exercise read from its file: predict, run, compare with what the model says, discuss.
 
+    ``watch`` says what to read in the classroom app's Many futures panel (the fan of a few hundred runs of
+    the current settings) and ``year`` the year to choose there for the chance that the alliance holds.
+
     ``figures`` are the measured figures, one per declared figure and arm (``<name>_<arm key>``); ``claims``
     the comparisons the claim (``claim``, in words) makes; ``says`` the paragraph "what the model says", a
     template quoting figures (``{name}``, ``{name:.1%}``, ``{name.ci}``), differences of figures
@@ -240,6 +243,10 @@ class Lesson:
     background: str = ""
     seed: int = 1
     source: str = ""  # the lesson file
+    # the app arm: what to read in the classroom app's Many futures panel, and the year to choose there for the
+    # chance that the alliance holds
+    watch: str = ""
+    year: int | None = None
 
     # --- running --------------------------------------------------------------------------------------------
     def seeds(self) -> list[int]:

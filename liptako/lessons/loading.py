@@ -3,7 +3,8 @@
 A lesson file (``NN-<id>.toml`` in this folder) has the tables ``[lesson]`` (the prose), ``[run]``
 (replications, months, seed and the commands), ``[[arms]]``, ``[[figures]]`` (see ``measures.py``),
 ``[model_says]`` (the claim in words and the paragraph's template), ``[[claims]]`` (the comparisons the claim
-makes) and ``[[mechanism]]``. Any problem raises :class:`~liptako.model.errors.InputError` naming the file, the
+makes), ``[app]`` (what to read in the classroom app's Many futures panel, and the year to choose there) and
+``[[mechanism]]``. Any problem raises :class:`~liptako.model.errors.InputError` naming the file, the
 key path (``figures[2].states``) and what is allowed.
 """
 
@@ -79,6 +80,16 @@ class ClaimSpec(_Strict):
     margin: float = 0.0
 
 
+class AppSpec(_Strict):
+    """``[app]``: the lesson in the classroom app. ``watch``: what to read in the Many futures panel (the fans of
+    AES members, coups and territory over a few hundred runs of the current settings; ``{year}`` stands for
+    ``year``); ``year``: the year to choose there for the chance that the alliance holds (default: the last
+    whole year of the lesson's runs)."""
+
+    watch: Text
+    year: int | None = None
+
+
 class MechanismSpec(_Strict):
     """``[[mechanism]]``: where a rule lives in the code."""
 
@@ -96,6 +107,7 @@ class LessonFile(_Strict):
     figures: Annotated[list[AnyFigure], Field(min_length=1)]
     model_says: ModelSays
     claims: Annotated[list[ClaimSpec], Field(min_length=1)]
+    app: AppSpec
     mechanism: list[MechanismSpec] = []
 
 
@@ -108,7 +120,7 @@ def read_lesson(path: Path, shown: str | None = None, number: int | None = None)
     if not match:
         raise InputError(shown, None, "a lesson file is named NN-<id>.toml, e.g. 03-coup-trap.toml (id: lower-case "
                          "letters, digits and dashes)")  # fmt: skip
-    raw = read_toml(path, shown, what="a lesson", needs="the tables [lesson], [run], [[arms]], [[figures]], "
+    raw = read_toml(path, shown, what="a lesson", needs="the tables [lesson], [run], [[arms]], [[figures]], [app], "
                     "[model_says] and [[claims]]")  # fmt: skip
     try:
         spec = LessonFile.model_validate(raw)
@@ -218,6 +230,16 @@ def _build(spec: LessonFile, shown: str, lesson_id: str, number: int) -> Lesson:
             except ValueError as err:
                 fail("model_says.text", f"{where}: not a format spec ({err})")
 
+    # the app arm: the year for the chance that the alliance holds is one the Many futures panel offers, a year
+    # whose December falls within every arm's run in the app (the scenario's horizon)
+    first = min(a.scenario.start for a in arenas.values())
+    app_end = (min(a.scenario.start + a.scenario.months - 1 for a in arenas.values()) - 11) // 12
+    year = max(first // 12, min(app_end, (first + spec.run.months - 12) // 12)) if spec.app.year is None else (
+        spec.app.year)  # fmt: skip
+    if not first // 12 <= year <= app_end:
+        fail("app.year", f"{year} is outside the runs in the app: choose a year from {first // 12} to {app_end} "
+             "(its December within the scenario's horizon)")  # fmt: skip
+
     lesson = Lesson(
         id=lesson_id,
         number=number,
@@ -237,6 +259,8 @@ def _build(spec: LessonFile, shown: str, lesson_id: str, number: int) -> Lesson:
         mechanism=tuple((m.file, m.function, m.what) for m in spec.mechanism),
         command_lines=tuple(" ".join(c.split()) for c in spec.run.commands),
         source=shown,
+        watch=_prose(spec.app.watch).replace("{year}", str(year)),
+        year=year,
     )
     _check_commands(lesson, fail)
     return lesson
