@@ -154,9 +154,10 @@ def samples(history: History, batch) -> dict[str, np.ndarray]:
 
 
 def run_and_evaluate(history: History, reps: int, seed: int = 1, threads: int | None = None,
-                     progress: bool = False) -> dict:  # fmt: skip
+                     progress: bool = False, draws: list[dict[str, float]] | None = None) -> dict:  # fmt: skip
     """Run the history's scenario ``reps`` times (in batches of :data:`CHUNK`, so memory stays bounded) and
-    score it; the same as :func:`evaluate` on one batch of the same replications."""
+    score it; the same as :func:`evaluate` on one batch of the same replications. With ``draws`` (one dict of
+    parameter values per replication, e.g. from a posterior), replication i runs with ``draws[i]``."""
     from liptako.model.seeds import replication_seeds
 
     from .batch import replicate
@@ -171,7 +172,8 @@ def run_and_evaluate(history: History, reps: int, seed: int = 1, threads: int | 
         bar = tqdm(total=reps, unit="run", desc=history.name, file=sys.stderr)
     for a in starts:
         chunk = seeds[a : a + CHUNK]
-        parts.append(samples(history, replicate(history.scenario, seeds=chunk, threads=threads)))
+        overrides = draws[a : a + CHUNK] if draws else None
+        parts.append(samples(history, replicate(history.scenario, seeds=chunk, threads=threads, overrides=overrides)))
         if bar is not None:
             bar.update(len(chunk))
     if bar is not None:

@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("history", metavar="HISTORY", help="a history TOML file, or a bundled history's name")
     _batch_options(p)
+    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                   help="a posterior.parquet from `liptako calibrate`: each replication draws its parameters from "
+                        "it, so the forecast carries parameter uncertainty as well as chance")  # fmt: skip
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="folder for evaluation.json and the plots (default: results/evaluate-NAME)")  # fmt: skip
 
@@ -178,8 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
         "are skipped. See experiments/*.toml for examples.",
     )
     p.add_argument("file", metavar="FILE", help="an experiment TOML file")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="results folder (default: results/NAME)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="results folder (default: results/NAME; results/NAME-posterior with --posterior)")  # fmt: skip
     p.add_argument("--force", action="store_true", help="replace a results folder that holds another experiment")
+    p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
+                   help="a posterior.parquet from `liptako calibrate`: replication r of every design point draws "
+                        "its parameters from it (draw r, the same at every point and in every scenario), so results "
+                        "carry parameter uncertainty besides chance; a design cannot vary a drawn one")  # fmt: skip
     _executor_options(p)
 
     p = sub.add_parser(
@@ -386,6 +394,21 @@ def _posterior(path: Path | None, overrides: dict[str, float]):
     return posterior
 
 
+def _with_posterior(experiment, file: str, path: Path):
+    """The experiment with replication r of every point drawing draw r of the posterior in ``path`` (from the
+    experiment's seed), refusing a parameter its design varies."""
+    posterior = _posterior(path, {})
+    both = [name for name in posterior.parameters if name in experiment.parameters]
+    if both:
+        raise UsageError(f"{file}: vary: {both[0]}: {path} draws {both[0]} already; vary it in the design or draw "
+                         "it from --posterior, not both")  # fmt: skip
+    draws = posterior.draw(experiment.replications, experiment.seed)
+    print(f"replication r of every point draws {', '.join(posterior.parameters)} from {path} (weighted, from seed "
+          f"{experiment.seed}); the values are columns of the runs and listed in manifest.json")  # fmt: skip
+    record = _posterior_record(posterior, path, experiment.seed)
+    return experiment.model_copy(update={"draws": draws, "posterior": record})
+
+
 def _posterior_record(posterior, path: Path, seed: int) -> dict:
     """What a results folder records of the posterior its replications drew from."""
     from liptako.experiments.abc_calibration import POSTERIOR_STREAM
@@ -521,7 +544,11 @@ def cmd_sweep(args) -> int:
     for scenario in experiment.scenarios:
         _warn_cut_events(scenario, experiment.months, "liptako sweep", "months =")
     _warn_design_constraints(experiment)
-    out = args.out or Path("results") / experiment.name
+    name = experiment.name
+    if args.posterior is not None:
+        experiment = _with_posterior(experiment, args.file, args.posterior)
+        name += "-posterior"
+    out = args.out or Path("results") / name
     _execute(experiment, out, args, force=args.force)
     print(f"next: liptako analyze {out}   or   liptako report {out}")
     return 0
@@ -745,10 +772,18 @@ def cmd_evaluate(args) -> int:
 
     _check_batch_options(args)
     history = load_history(args.history)  # every check before any run or output
+    posterior = _posterior(args.posterior, {})
     out = args.out or Path("results") / f"evaluate-{history.name}"
     print(f"{history.title}: {len(history.observations)} observations; running {history.scenario.name} "
           f"{args.reps:,} times", file=sys.stderr)  # fmt: skip
-    result = evaluation.run_and_evaluate(history, args.reps, seed=args.seed, threads=args.workers, progress=True)
+    draws = posterior.draw(args.reps, args.seed) if posterior is not None else None
+    if posterior is not None:
+        print(f"each replication draws {', '.join(posterior.parameters)} from {args.posterior} (weighted, from "
+              f"seed {args.seed})", file=sys.stderr)  # fmt: skip
+    result = evaluation.run_and_evaluate(history, args.reps, seed=args.seed, threads=args.workers, progress=True,
+                                         draws=draws)  # fmt: skip
+    if posterior is not None:
+        result["posterior"] = _posterior_record(posterior, args.posterior, args.seed)
     result["version"] = _version()
     print(evaluation.table(result))
     paths = evaluation.write(result, out)

@@ -219,6 +219,61 @@ def test_a_single_run_with_a_posterior_records_its_draw(tiny, tmp_path):
     assert {name: parameters[name] for name in FREE} == pytest.approx(drawn)
 
 
+SWEEP = """\
+[experiment]
+name = "posterior-sweep"
+scenario = "baseline"
+design = "grid"
+replications = 3
+months = 6
+seed = 4
+
+[[vary]]
+parameter = "{parameter}"
+values = [{low}, {high}]
+"""
+
+
+def test_a_sweep_with_a_posterior_draws_replication_r_the_same_at_every_point(tiny, tmp_path, capsys):
+    posterior = tiny / ac.POSTERIOR
+    file = tmp_path / "sweep.toml"
+    file.write_text(SWEEP.format(parameter="western_budget_factor", low=0.5, high=1.5))
+    out = tmp_path / "out"
+    common = ["sweep", str(file), "--posterior", str(posterior), "--workers", "1"]
+    assert main([*common, "--out", str(out)]) == 0
+    assert "draws coup_success_intercept, recruitment from" in capsys.readouterr().out
+    runs = pd.read_parquet(out / "runs").sort_values("run_id", ignore_index=True)
+    expected = ac.load_posterior(posterior).draw(3, seed=4)
+    for _, point in runs.groupby("point_id"):  # draw r at every point: the design's effect is not confounded
+        assert point.sort_values("replication")[FREE].to_dict("records") == expected
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["experiment"]["posterior"]["draws"] == expected
+    assert main([*common, "--out", str(out)]) == 0  # the same command resumes: nothing to run again
+    assert "0 runs done, 6 already there" in capsys.readouterr().out
+
+
+def test_a_sweep_cannot_vary_a_parameter_the_posterior_draws(tiny, tmp_path, capsys):
+    file = tmp_path / "sweep.toml"
+    file.write_text(SWEEP.format(parameter="recruitment", low=0.05, high=0.1))
+    assert main(["sweep", str(file), "--posterior", str(tiny / ac.POSTERIOR), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "vary: recruitment" in err and "not both" in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_evaluate_with_a_posterior_draws_each_replication_and_says_so(tiny, tmp_path):
+    posterior = tiny / ac.POSTERIOR
+    common = ["evaluate", "g5-sahel-2017", "--reps", "20", "--seed", "3", "--workers", "1"]
+    assert main([*common, "--posterior", str(posterior), "--out", str(tmp_path / "a")]) == 0
+    assert main([*common, "--posterior", str(posterior), "--out", str(tmp_path / "b")]) == 0
+    assert main([*common, "--out", str(tmp_path / "plain")]) == 0
+    a, b, plain = (json.loads((tmp_path / d / "evaluation.json").read_text()) for d in ("a", "b", "plain"))
+    assert a["observations"] == b["observations"]  # the same seed and posterior: the same draws and scores
+    assert a["posterior"]["file"] == str(posterior) and a["posterior"]["parameters"] == FREE
+    assert "posterior" not in plain
+    assert a["observations"] != plain["observations"]  # the drawn parameters change the forecast
+
+
 # --- bad input: one line naming the file or option, exit status 2 ------------------------------------------------
 def _bad_posteriors(folder):
     (folder / "text.parquet").write_text("not parquet at all\n")
