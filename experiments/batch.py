@@ -22,7 +22,7 @@ import pandas as pd
 
 from liptako.model import engine, story, tables
 from liptako.model.parameters import as_dict
-from liptako.model.scenario import Scenario, format_month, load
+from liptako.model.scenario import Scenario, format_month, load, warn_cut_events
 from liptako.model.seeds import replication_seeds
 
 from .runner import RunResult
@@ -153,7 +153,8 @@ def replicate(
         scenario: a bundled scenario's name, a TOML path or a Scenario.
         reps: how many replications.
         seed: the root seed; replication i uses ``replication_seeds(seed, reps)[i]`` (or ``seeds[i]``).
-        months: horizon in months (default: the scenario's).
+        months: horizon in months (default: the scenario's); one that drops some of the scenario's dated
+            events warns (``CutEventsWarning``).
         overrides: registry values for every replication (a dict), or one dict per replication.
         seeds: the replications' own seeds, instead of those spawned from ``seed``.
         threads: threads to run on (default: every core); the results do not depend on it.
@@ -162,6 +163,7 @@ def replicate(
     from liptako.model.parameters import check_value
 
     spec = load(scenario)
+    warn_cut_events(spec, months)
     if seeds is None:
         if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
             raise InputError("reps", None, f"give a number of replications of 1 or more, not {reps!r}")

@@ -101,13 +101,17 @@ def run(
         scenario: a bundled scenario's name, a TOML path or a :class:`~liptako.model.scenario.Scenario`.
         seed: the run's seed; the same seed gives the same results, and equals replication i of any batch
             (``liptako.replicate``) whose i-th seed it is.
-        months: horizon in months (default: the scenario's).
+        months: horizon in months (default: the scenario's); one that drops some of the scenario's dated
+            events warns (``CutEventsWarning``).
         overrides: registry parameters to change, ``{"name": value}``.
         narrate: called with each line of the story as the run unfolds (e.g. ``print``).
     """
     from liptako.model.model import LiptakoModel
+    from liptako.model.scenario import load, warn_cut_events
 
-    model = LiptakoModel(scenario, rng=seed, months=months, parameters=overrides)
+    spec = load(scenario)
+    warn_cut_events(spec, months)
+    model = LiptakoModel(spec, rng=seed, months=months, parameters=overrides)
     told = 0
     while model.running and model.steps < model.spec.months:
         model.step()

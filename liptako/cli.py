@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
@@ -422,17 +423,11 @@ def _warn_cut_events(scenario, months: int | None, who: str = "liptako run", opt
     """A shorter horizon must not turn a what-if into the baseline without a word: say which of the
     scenario's dated events fall after it and will not happen (``who`` and ``option`` name the command and the
     setting that cut it)."""
-    from liptako.model.scenario import format_month, parse_month
+    from liptako.model.scenario import cut_events_note
 
-    if months is None or months >= scenario.months:
-        return
-    end = scenario.start + months - 1
-    cut = [ev for ev in scenario.events if parse_month(ev.date) > end]
-    if cut:
-        listed = ", ".join(f"{ev.type} {ev.date}" for ev in cut[:4]) + (", ..." if len(cut) > 4 else "")
-        print(f"{who}: warning: {option} {months} ends the run in {format_month(end)}; {len(cut)} of "
-              f"{scenario.name}'s {len(scenario.events)} events come later and will not happen ({listed})",
-              file=sys.stderr)  # fmt: skip
+    note = cut_events_note(scenario, months, option)
+    if note:
+        print(f"{who}: warning: {note}", file=sys.stderr)
 
 
 def _warn_inconsistent(scenario, overrides: dict[str, float]) -> None:
@@ -630,7 +625,11 @@ def _run_single(args, scenario, overrides, posterior=None) -> int:
         print(f"drawn from {args.posterior} (seed {args.seed}; recorded in summary.json's parameters): "
               + ", ".join(f"{k}={v:.6g}" for k, v in drawn.items()))  # fmt: skip
     narrate = (lambda line: print(line, flush=True)) if args.narrate else None
-    result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
+    from liptako.model.errors import CutEventsWarning
+
+    with warnings.catch_warnings():  # the command line has said so already (_warn_cut_events)
+        warnings.simplefilter("ignore", CutEventsWarning)
+        result = run(scenario, seed=args.seed, months=args.months, overrides=overrides, narrate=narrate)
     try:
         written = write_results(
             result, out, command=["liptako", *args.argv], plots=not args.no_plots, map_month=args.map_month

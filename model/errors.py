@@ -18,6 +18,11 @@ class InputError(ValueError):
         super().__init__(f"{where}: {key}: {problem}" if key else f"{where}: {problem}")
 
 
+class CutEventsWarning(UserWarning):
+    """A horizon shorter than the scenario's drops some of its dated events (``liptako.run`` and
+    ``liptako.replicate`` with ``months``): the run is not the what-if its file describes."""
+
+
 def key_path(loc) -> str:
     """A key path as messages show it: names joined by dots, list positions counted from 1 as a reader counts
     the tables of a file (``events[1].date`` is the first ``[[events]]`` table's date)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pandas as pd
 import pytest
@@ -11,7 +12,7 @@ from conftest import derive
 import liptako
 import liptako.model.seeds
 from liptako import LiptakoModel, replicate, run
-from liptako.model.errors import InputError
+from liptako.model.errors import CutEventsWarning, InputError
 from liptako.model.outputs import LABELS, STATE_SERIES
 from liptako.model.parameters import DEFAULTS
 
@@ -187,3 +188,17 @@ def test_scenarios_are_frozen():
     scenario = load("baseline")
     with pytest.raises(ValidationError):
         scenario.states["MLI"].troops = 1
+
+
+def test_a_horizon_that_drops_a_scenarios_events_warns_from_python_too():
+    """`liptako.run` and `liptako.replicate` with `months` shorter than a what-if's events say which events will
+    not happen (the command line prints the same note); at the full horizon they say nothing."""
+
+    with pytest.warns(CutEventsWarning, match=r"months 6 ends the run in 2024-02; .* will not happen \(partner_exit"):
+        liptako.run("russia-withdraws", seed=1, months=6)
+    with pytest.warns(CutEventsWarning, match="will not happen"):
+        liptako.replicate("russia-withdraws", 2, months=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CutEventsWarning)
+        liptako.replicate("russia-withdraws", 2, months=None)
+        liptako.run("g5-sahel-2017", seed=1, months=6)  # no dated events to drop

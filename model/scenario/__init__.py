@@ -19,7 +19,16 @@ The package holds three modules, each imported only by those after it:
 Everything public is re-exported here: import from ``liptako.model.scenario``.
 """
 
-from .loading import bundled_names, changed, load, read_toml, validate
+from .loading import (
+    bundled_names,
+    changed,
+    cut_events_note,
+    events_after,
+    load,
+    read_toml,
+    validate,
+    warn_cut_events,
+)
 from .schema import (
     BLOCS,
     EVENT_TYPES,
@@ -82,9 +91,12 @@ __all__ = [
     "YearMonth",
     "bundled_names",
     "changed",
+    "cut_events_note",
+    "events_after",
     "format_month",
     "load",
     "parse_month",
     "read_toml",
     "validate",
+    "warn_cut_events",
 ]

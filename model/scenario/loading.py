@@ -9,6 +9,7 @@ Nothing else reads scenario files.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -16,9 +17,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import InputError
+from ..errors import CutEventsWarning, InputError
 from .messages import _check_references, _explain
-from .schema import Scenario, parse_month
+from .schema import Scenario, format_month, parse_month
 
 
 def bundled_names() -> list[str]:
@@ -158,8 +159,35 @@ def changed(
     data = scenario.model_dump(by_alias=True)
     if months is not None:
         data["scenario"]["months"] = months
-        end = scenario.start + months - 1
-        data["events"] = [e for e in data["events"] if parse_month(e["date"]) <= end]
+        cut = events_after(scenario, months)
+        data["events"] = [d for d, ev in zip(data["events"], scenario.events, strict=True) if ev not in cut]
     if parameters:
         data["parameters"] = {**data["parameters"], **parameters}
     return _validate(data, where, {})
+
+
+def events_after(scenario: Scenario, months: int | None) -> list:
+    """The scenario's dated events that a run of ``months`` months never reaches (none if ``months`` is None)."""
+    if months is None:
+        return []
+    end = scenario.start + months - 1
+    return [ev for ev in scenario.events if parse_month(ev.date) > end]
+
+
+def cut_events_note(scenario: Scenario, months: int | None, option: str = "months") -> str | None:
+    """What a shorter horizon drops, in words (``option`` names the setting that cut it), or None: a what-if
+    must not turn into its baseline without a word."""
+    cut = events_after(scenario, months)
+    if not cut:
+        return None
+    listed = ", ".join(f"{ev.type} {ev.date}" for ev in cut[:4]) + (", ..." if len(cut) > 4 else "")
+    return (f"{option} {months} ends the run in {format_month(scenario.start + months - 1)}; {len(cut)} of "
+            f"{scenario.name}'s {len(scenario.events)} events come later and will not happen ({listed})")  # fmt: skip
+
+
+def warn_cut_events(scenario: Scenario, months: int | None, stacklevel: int = 3) -> None:
+    """Warn (:class:`~liptako.model.errors.CutEventsWarning`) when ``months`` drops some of the scenario's
+    dated events: the Python API's counterpart of the command line's warning."""
+    note = cut_events_note(scenario, months)
+    if note:
+        warnings.warn(note, CutEventsWarning, stacklevel=stacklevel)
