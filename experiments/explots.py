@@ -380,19 +380,27 @@ def heatmap(runs: pd.DataFrame, outcome: str, x: str, y: str, stem: str | Path, 
     return save(fig, stem)
 
 
+PAIRED_BAR = 0.38  # the height of each of a parameter's two bars (S1 and ST, SRC and PRCC)
+BAR_ERRORS = {"error_kw": {"lw": 0.8, "capsize": 2}}
+
+
+def _ranked_panels(tables: Mapping[str, pd.DataFrame], key: str, top: int):
+    """Each outcome's table cut to its ``top`` parameters by ``key``, and a grid of bar panels sized for them."""
+    tables = {o: _top(t, key, top) for o, t in tables.items()}
+    n_params = max(len(t) for t in tables.values())
+    fig, axes = panel_grid(len(tables), 3, 4.2, 0.9 + 0.42 * n_params)
+    return tables, fig, axes
+
+
 def sobol_chart(tables: Mapping[str, pd.DataFrame], stem: str | Path, *, title: str = "", top: int = TOP) -> list[Path]:
     """First-order (S1) and total (ST) Sobol indices with their confidence intervals, one panel per outcome,
     parameters ranked by ST (the ``top`` largest when there are more).
 
     ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.sobol_indices` tables.
     """
-    tables = {o: _top(t, "ST", top) for o, t in tables.items()}
-    n_params = max(len(t) for t in tables.values())
-    fig, axes = panel_grid(len(tables), 3, 4.2, 0.9 + 0.42 * n_params)
+    tables, fig, axes = _ranked_panels(tables, "ST", top)
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
-        y = np.arange(len(table))[::-1]
-        h = 0.38
-        bars = {"error_kw": {"lw": 0.8, "capsize": 2}}
+        y, h, bars = np.arange(len(table))[::-1], PAIRED_BAR, BAR_ERRORS
         ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color=colour(0), label="first order S1", **bars)
         ax.barh(y - h / 2, table["ST"], h, xerr=table["ST_conf"], color=colour(3), label="total ST", **bars)
         ax.set_yticks(y, table["parameter"].tolist(), fontsize=SMALL)  # each panel ranks its own
@@ -441,13 +449,9 @@ def regression_chart(
 
     ``tables`` maps outcomes to :func:`~liptako.experiments.analysis.regression_table` tables.
     """
-    tables = {o: _top(t, "prcc", top) for o, t in tables.items()}
-    n_params = max(len(t) for t in tables.values())
-    fig, axes = panel_grid(len(tables), 3, 4.2, 0.9 + 0.42 * n_params)
+    tables, fig, axes = _ranked_panels(tables, "prcc", top)
     for ax, (outcome, table) in zip(axes, tables.items(), strict=True):
-        y = np.arange(len(table))[::-1]
-        h = 0.38
-        bars = {"error_kw": {"lw": 0.8, "capsize": 2}}
+        y, h, bars = np.arange(len(table))[::-1], PAIRED_BAR, BAR_ERRORS
         for offset, name, c, text in ((h / 2, "src", colour(0), "SRC"), (-h / 2, "prcc", colour(3), "PRCC")):
             value = table[name].to_numpy(dtype=float)
             err = np.abs(np.vstack([value - table[f"{name}_low"], table[f"{name}_high"] - value]))
