@@ -80,8 +80,7 @@ def _run_tasks(chunk: Chunk) -> tuple[pd.DataFrame, pd.DataFrame]:
                             "replication": [t.replication for t in tasks], "scenario": scenario.name,
                             "seed": [t.seed for t in tasks]})  # fmt: skip
         varied = pd.DataFrame([t.overrides for t in tasks], index=ids.index)
-        coups = pd.DataFrame(first_coup_months(sim), index=ids.index)
-        rows.append(pd.concat([ids, varied, pd.DataFrame(sim.outcomes), coups], axis=1))
+        rows.append(pd.concat([ids, varied, pd.DataFrame(sim.outcomes)], axis=1))
         T = sim.months
         run_ids = np.array([t.run_id for t in tasks], dtype=np.int64)
         frame = pd.DataFrame(
@@ -95,27 +94,6 @@ def _run_tasks(chunk: Chunk) -> tuple[pd.DataFrame, pd.DataFrame]:
             frame[name] = values.reshape(-1)
         series.append(frame)
     return pd.concat(rows, ignore_index=True), pd.concat(series, ignore_index=True)
-
-
-# Months from the start to each state's first successful coup (missing: none in the run), a column per state
-# beside the engine's outcomes, so that the report can say when a coup happens as well as how often.
-COUP_MONTH = "coup_month"
-
-
-def first_coup_months(sim) -> dict[str, np.ndarray]:
-    """``coup_month.<ISO>`` for every state: the months from the start to the state's first successful coup in
-    each replication of a simulation (NaN when none), read from its coup records (scenario-forced coups
-    included)."""
-    from liptako.model import records as rec
-
-    r = sim.records
-    hit = (r.kind == rec.COUP) & (r.outcome == rec.SUCCESS)
-    n_states = len(sim.names.states)
-    first = np.full((sim.reps, n_states), np.inf)
-    # records are in time order within a replication, but a minimum does not depend on it
-    np.minimum.at(first, (r.rep[hit], r.state[hit].astype(np.int64)), r.month[hit].astype(float))
-    first = np.where(np.isfinite(first), first - sim.setup.start, np.nan)
-    return {f"{COUP_MONTH}.{iso}": first[:, i] for i, iso in enumerate(sim.names.states)}
 
 
 def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:

@@ -165,6 +165,8 @@ def install_junta(s, w, r, t, i, alignment, leader, slot, p):
         alignment = successor_alignment(old, w.territory[r, i], flip, normal, p)
     w.coup_successes[r, i] += 1
     w.last_success[r, i] = month
+    if w.first_success[r, i] == NEVER:
+        w.first_success[r, i] = month
     w.leader[r, i] = leader
     w.civilian[r, i] = False
     w.took_power[r, i] = month

@@ -92,6 +92,7 @@ RUN_OUTCOMES: tuple[Output, ...] = (
 PER_STATE_OUTCOMES: tuple[Output, ...] = (
     Output("coup_attempts", "Coup attempts", "attempts"),
     Output("coup_successes", "Successful coups", "coups"),
+    Output("coup_month", "Months to a state's first successful coup", "months (missing: none)"),
 )
 EXIT_OUTCOME = Output("exit_month", "Months to a state's exit from a bloc", "months (missing: it did not leave)")
 # The outcomes `liptako run A B --reps N` prints per scenario (means over replications).
@@ -200,6 +201,8 @@ def outcomes(setup: Setup, names: Names, w: World, months: int) -> dict[str, np.
     for i, iso in enumerate(names.states):
         out[column("coup_attempts", iso)] = w.coup_attempts[:, i].copy()
         out[column("coup_successes", iso)] = w.coup_successes[:, i].copy()
+        first_coup = w.first_success[:, i]
+        out[column("coup_month", iso)] = np.where(first_coup != NEVER, first_coup - start, np.nan)
     for b, i in exit_pairs(setup):
         left = w.exit_month[:, b, i]
         out[column("exit_month", names.blocs[b], names.states[i])] = np.where(left != NEVER, left - start, np.nan)

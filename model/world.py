@@ -159,6 +159,7 @@ class World(NamedTuple):
     coup_attempts: np.ndarray
     coup_successes: np.ndarray
     last_success: np.ndarray
+    first_success: np.ndarray  # month of the run's first successful coup in the state (NEVER: none yet)
     calls_made: np.ndarray
     answers_sum: np.ndarray  # [R, S, S] [i, j]: sum of +1 honoured / -1 refused that j gave to i's calls
     answers_n: np.ndarray  # [R, S, S] how many answers j gave to i's calls
@@ -549,6 +550,7 @@ def new_world(
         coup_attempts=np.zeros((R, S), dtype=i8),
         coup_successes=np.zeros((R, S), dtype=i8),
         last_success=rs([parse_month(r.took_power) if r.kind == "military" else NEVER for r in rg], i8),
+        first_success=full((R, S), NEVER, i8),
         calls_made=np.zeros((R, S), dtype=i8),
         answers_sum=np.zeros((R, S, S)),
         answers_n=np.zeros((R, S, S), dtype=i8),

@@ -64,6 +64,9 @@ def test_summary_is_finite_where_it_should_be(result):
             assert (value is None) == math.isnan(s["first_exit_month"])
             continue
         assert isinstance(value, int | float) and not isinstance(value, bool), (key, value)
+        if key.startswith("coup_month."):  # months to the first successful coup: missing exactly when none
+            assert math.isnan(value) == (s["coup_successes." + key.split(".")[1]] == 0), (key, value)
+            continue
         if key in MISSING_WHEN_IT_DID_NOT_HAPPEN or key.startswith("exit_month."):
             continue
         if key in RATIOS and math.isnan(value):
