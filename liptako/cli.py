@@ -403,11 +403,19 @@ def _with_posterior(experiment, file: str, path: Path):
     if both:
         raise UsageError(f"{file}: vary: {both[0]}: {path} draws {both[0]} already; vary it in the design or draw "
                          "it from --posterior, not both")  # fmt: skip
-    draws = posterior.draw(experiment.replications, experiment.seed)
-    print(f"replication r of every point draws {', '.join(posterior.parameters)} from {path} (weighted, from seed "
-          f"{experiment.seed}); the values are columns of the runs and listed in manifest.json")  # fmt: skip
-    record = _posterior_record(posterior, path, experiment.seed)
+    draws, record = _draw_posterior(posterior, path, experiment.replications, experiment.seed,
+                                    "replication r of every point")  # fmt: skip
     return experiment.model_copy(update={"draws": draws, "posterior": record})
+
+
+def _draw_posterior(posterior, path: Path, n: int, seed: int, who: str = "each replication",
+                    kept: str = "the values are columns of the runs and listed in manifest.json",
+                    file=None) -> tuple[list[dict[str, float]], dict]:  # fmt: skip
+    """``n`` draws of the posterior from ``seed`` (replication i takes draw i), said in a line, and what the
+    results record of the posterior they came from."""
+    print(f"{who} draws {', '.join(posterior.parameters)} from {path} (weighted, from seed {seed}); {kept}",
+          file=file or sys.stdout)  # fmt: skip
+    return posterior.draw(n, seed), _posterior_record(posterior, path, seed)
 
 
 def _posterior_record(posterior, path: Path, seed: int) -> dict:
@@ -475,10 +483,7 @@ def _run_replications(args, scenarios, overrides, posterior=None) -> int:
     reps = args.reps or 1
     draws = record = None
     if posterior is not None:
-        draws = posterior.draw(reps, args.seed)  # replication i: draws[i], the same in every scenario
-        record = _posterior_record(posterior, args.posterior, args.seed)
-        print(f"each replication draws {', '.join(posterior.parameters)} from {args.posterior} (weighted, from "
-              f"seed {args.seed}); the values are columns of the runs and listed in manifest.json")  # fmt: skip
+        draws, record = _draw_posterior(posterior, args.posterior, reps, args.seed)  # the same in every scenario
     experiment = replications_experiment(scenarios, reps, args.seed, args.months, overrides, draws, record)
     out = args.out or Path("results") / f"{experiment.name}-seed{args.seed}"
     _execute(experiment, out, args, force=False)
@@ -775,14 +780,14 @@ def cmd_evaluate(args) -> int:
     out = args.out or Path("results") / f"evaluate-{history.name}"
     print(f"{history.title}: {len(history.observations)} observations; running {history.scenario.name} "
           f"{args.reps:,} times", file=sys.stderr)  # fmt: skip
-    draws = posterior.draw(args.reps, args.seed) if posterior is not None else None
+    draws = record = None
     if posterior is not None:
-        print(f"each replication draws {', '.join(posterior.parameters)} from {args.posterior} (weighted, from "
-              f"seed {args.seed})", file=sys.stderr)  # fmt: skip
+        draws, record = _draw_posterior(posterior, args.posterior, args.reps, args.seed,
+                                        kept="evaluation.json records the posterior", file=sys.stderr)  # fmt: skip
     result = evaluation.run_and_evaluate(history, args.reps, seed=args.seed, threads=args.workers, progress=True,
                                          draws=draws)  # fmt: skip
-    if posterior is not None:
-        result["posterior"] = _posterior_record(posterior, args.posterior, args.seed)
+    if record is not None:
+        result["posterior"] = record
     result["version"] = _version()
     print(evaluation.table(result))
     paths = evaluation.write(result, out)

@@ -159,19 +159,23 @@ def changed(
     data = scenario.model_dump(by_alias=True)
     if months is not None:
         data["scenario"]["months"] = months
-        cut = events_after(scenario, months)
-        data["events"] = [d for d, ev in zip(data["events"], scenario.events, strict=True) if ev not in cut]
+        data["events"] = [d for d, cut in zip(data["events"], _beyond(scenario, months), strict=True) if not cut]
     if parameters:
         data["parameters"] = {**data["parameters"], **parameters}
     return _validate(data, where, {})
+
+
+def _beyond(scenario: Scenario, months: int) -> list[bool]:
+    """For each of the scenario's events, whether it falls after the last month of a run of ``months``."""
+    end = scenario.start + months - 1
+    return [parse_month(ev.date) > end for ev in scenario.events]
 
 
 def events_after(scenario: Scenario, months: int | None) -> list:
     """The scenario's dated events that a run of ``months`` months never reaches (none if ``months`` is None)."""
     if months is None:
         return []
-    end = scenario.start + months - 1
-    return [ev for ev in scenario.events if parse_month(ev.date) > end]
+    return [ev for ev, cut in zip(scenario.events, _beyond(scenario, months), strict=True) if cut]
 
 
 def cut_events_note(scenario: Scenario, months: int | None, option: str = "months") -> str | None:
