@@ -4,12 +4,35 @@ the threats that bind a mutual-defence bloc together (balance of threat) or push
 from __future__ import annotations
 
 from .compiled import kernel
+from .orientation import alignment_match
 from .world import NEVER
 
 
 @kernel(inline=True)
 def dissolved(w, r, b):
     return w.dissolved_month[r, b] != NEVER
+
+
+@kernel(inline=True)
+def founded(w, r, b):
+    """Whether the bloc exists yet (a latent pact exists once its founders have founded it)."""
+    return w.founded_month[r, b] != NEVER
+
+
+@kernel(inline=True)
+def rival(s, w, r, i, b):
+    """1 if state i also belongs to a live bloc of the opposite orientation to bloc b's that matches its own
+    orientation better (the AES's founders in the Western-funded G5 Sahel: the pull is toward the bloc they
+    lean to), else 0."""
+    own = alignment_match(w.alignment[r, i], s.bloc_alignment[b])
+    for x in range(len(s.bloc_code)):
+        if x != b and w.members[r, x, i] and not dissolved(w, r, x):
+            if (
+                s.bloc_alignment[x] * s.bloc_alignment[b] < 0.0
+                and alignment_match(w.alignment[r, i], s.bloc_alignment[x]) > own
+            ):
+                return 1.0
+    return 0.0
 
 
 @kernel(inline=True)

@@ -1,10 +1,11 @@
 """Phase 7: coups. The monthly hazard of an attempt, the coup trap, an attempt's success, and what follows.
 
-h = h0 exp(b_L (L_ref - L) + b_K (K_ref - K) + b_V c V/(V + V_half) + b_D abroad + b_P unpaid + contagion)
+h = h0 exp(b_L (L_ref - L) + b_K (K_ref - K) + b_V c I(V) + b_D abroad + b_P unpaid + contagion)
     trap(t) (1 - protection) (1 - entrenchment(months in power)),
 trap(t) = 1 + (m - 1) exp(-t / tau) for t months since the last attempt (Ulfelder; Londregan & Poole 1990);
-V is the month's conflict deaths per 100,000 inhabitants and c 1 for a civilian government led by
-politicians (officers blame them for a losing war; a junta, or its leader once elected, owns its war);
+I(V) = V^n / (V^n + V_half^n) for V the month's conflict deaths per 100,000 inhabitants, c 1 for a civilian
+government led by politicians (officers blame them for a losing war; a junta, or its leader once elected, owns
+its war);
 success = sigma(s0 + s_K (1 - K) + s_L (1 - L) - s_P protection) (about one half: Powell & Thyne).
 
 A successful coup installs a new junta (:func:`install_junta`): its alignment is drawn around the old one, with
@@ -42,6 +43,15 @@ def entrenchment(months_in_power, p):
 
 
 @rule
+def insecurity(deaths_per_100k, p):
+    """How far a deadly war turns officers against civilian politicians, 0..1: V^n / (V^n + V_half^n) for V the
+    month's conflict deaths per 100,000 inhabitants (a Hill curve of shape n: with n > 1, sporadic violence
+    moves few officers while a war being lost, with massacres of soldiers at their posts, moves many)."""
+    v = np.maximum(deaths_per_100k, 0.0) ** p.coup_insecurity_shape
+    return v / (v + p.coup_insecurity_deaths**p.coup_insecurity_shape)
+
+
+@rule
 def coup_hazard(legitimacy, cohesion, deaths_per_100k, share_abroad, unpaid_share, trap, protection, entrenched,
                 civilian, politicians, contagion, p):  # fmt: skip
     """Monthly probability of a coup attempt against a regime (``civilian`` is 1 for civilian governments);
@@ -51,7 +61,7 @@ def coup_hazard(legitimacy, cohesion, deaths_per_100k, share_abroad, unpaid_shar
     z = (
         p.coup_legitimacy_effect * (p.legitimacy_reference - legitimacy)
         + p.coup_cohesion_effect * (p.cohesion_reference - cohesion)
-        + p.coup_insecurity_effect * deaths_per_100k / (deaths_per_100k + p.coup_insecurity_deaths) * politicians
+        + p.coup_insecurity_effect * insecurity(deaths_per_100k, p) * politicians
         + p.coup_deployment_effect * share_abroad
         + p.coup_unpaid_effect * unpaid_share
         + p.coup_contagion * contagion

@@ -3,7 +3,9 @@
 A civilian government faces the voters every ``term_months``: the incumbent (or the incumbent's party) keeps
 office with probability sigma(a + b (L - 1/2)), higher the more legitimate it is; otherwise the opposition
 wins and a new leader takes office. Either way the winner starts a new term with a mandate: a new leader at
-``mandate_legitimacy``, a re-elected incumbent halfway from its legitimacy to it.
+``mandate_legitimacy``, a re-elected incumbent halfway from its legitimacy to it. A leader who has served
+``term_limit`` terms does not stand: if the party wins, a new leader of it takes office (entrenchment starts
+again: Niger 2021).
 
 A junta whose promised transition is due holds the election it promised at ``transition_rate`` a month
 (until then it extends its rule and loses legitimacy for each year overdue, phase 6); the month it lets the
@@ -36,6 +38,13 @@ def re_elected_legitimacy(legitimacy, p):
     return legitimacy + 0.5 * (p.mandate_legitimacy - legitimacy)
 
 
+@rule
+def term_limited(months_in_office, p):
+    """Whether a leader ``months_in_office`` may not stand again: ``term_limit`` full terms served. The ruling
+    party may still win, with a new leader (Niger 2021: Bazoum after Issoufou's two terms)."""
+    return months_in_office >= p.term_limit * p.term_months - 1
+
+
 @kernel(inline=True)
 def first_election(took_power, month, term):
     """The first election after ``month`` of a government in office since ``took_power``, every ``term``
@@ -51,6 +60,9 @@ def hold_election(s, w, r, i, month, draw, p):
     chance = incumbent_win_probability(w.legitimacy[r, i], p)
     if draw < chance:
         w.legitimacy[r, i] = re_elected_legitimacy(w.legitimacy[r, i], p)
+        if term_limited(month - w.took_power[r, i], p):  # the party keeps office under a new leader
+            w.leader[r, i] = ELECTED
+            w.took_power[r, i] = month
         records.add(w, r, month, records.ELECTION, records.RE_ELECTED, state=i, code=w.leader[r, i],
                     x0=chance, x1=float(w.took_power[r, i]))  # fmt: skip
     else:

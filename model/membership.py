@@ -6,7 +6,8 @@ return, sanctions and coercion by the bloc, and the alliance's age. Below an exi
 the member gives notice; it leaves when the bloc's notice period runs out. Neighbours drawn to a bloc apply
 (AES Charter Art. 11) and its members in good standing vote, by unanimity or majority. A bloc with fewer
 than two members is dissolved, and its remaining members dissolve it once it has lost most of its members
-(the G5 Sahel, Dec 2023).
+(the G5 Sahel, Dec 2023). A latent pact (a scenario's bloc with ``latent = true``) is founded by neighbouring
+juntas drawn to it (the AES, Sep 2023); membership of a bloc of the opposite orientation lowers commitment.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from .world import N_BLOC_CODES, N_COUNTRIES, NEVER
 
 # --- Rules ------------------------------------------------------------------------------------------------------
 @rule
-def commitment_target(match, threat, help_received, burden, trade, sanctioned, coercion, rally, age_years, p):
-    """The commitment a member tends to toward one bloc (``match`` in 0..1, 1/2 counting as neutral)."""
+def commitment_target(match, threat, help_received, burden, trade, sanctioned, coercion, rally, age_years, rival, p):
+    """The commitment a member tends to toward one bloc (``match`` in 0..1, 1/2 counting as neutral; ``rival``
+    1 while it belongs to a bloc of the opposite orientation)."""
     z = (
         p.commitment_intercept
         + p.commitment_alignment * (2.0 * match - 1.0)
@@ -35,6 +37,7 @@ def commitment_target(match, threat, help_received, burden, trade, sanctioned, c
         - p.commitment_coercion * coercion
         + p.commitment_rally * rally
         - p.commitment_age * age_years
+        - p.commitment_rival * rival
     )
     return logistic(z)
 
@@ -61,11 +64,12 @@ def rally_for(s, w, r, i, b):
 
 @kernel(inline=True)
 def target_outside(s, w, r, i, b, threat, p):
-    """The commitment state i's regime would have to bloc b with no history in it (to decide to apply, or as a
-    new junta's or a new member's first commitment)."""
+    """The commitment state i's regime would have to bloc b with no history in it (to decide to apply or found,
+    or as a new junta's or a new member's first commitment). A rival bloc it belongs to does not hold it back:
+    Burkina Faso and Niger founded the AES while still in the G5 Sahel, and left the G5 after."""
     match = alignment_match(w.alignment[r, i], s.bloc_alignment[b])
     return commitment_target(match, threat, 0.0, 0.0, flag(s.free_movement[b]), 0.0, 0.0, rally_for(s, w, r, i, b),
-                             0.0, p)  # fmt: skip
+                             0.0, 0.0, p)  # fmt: skip
 
 
 @kernel
@@ -75,11 +79,11 @@ def update_commitment(s, w, r, i, b, shared, month, p):
     threat = s.mutual_defence[b] * clip(w.territory[r, i] + shared)
     abroad = armies.troops_abroad_for(w, r, i, b) / (s.troops[i] if s.troops[i] > 0 else 1.0)
     burden = abroad * (1.0 - clip(w.help[r, i]))  # troops sent for the bloc without help in return
-    age_years = max(0.0, (month - s.founded[b]) / 12.0)
+    age_years = max(0.0, (month - w.founded_month[r, b]) / 12.0)
     match = alignment_match(w.alignment[r, i], s.bloc_alignment[b])
     target = commitment_target(
         match, threat, clip(w.help[r, i]), burden, flag(s.free_movement[b]), blocs.pressure(w, r, i, b, p),
-        blocs.coercion(s, w, r, i, b), rally_for(s, w, r, i, b), age_years, p,
+        blocs.coercion(s, w, r, i, b), rally_for(s, w, r, i, b), age_years, blocs.rival(s, w, r, i, b), p,
     )  # fmt: skip
     before = w.commitment[r, b, i]
     c = relax(target if np.isnan(before) else before, target, p.commitment_adjustment)
@@ -178,7 +182,7 @@ def applications(s, w, r, t, p):
     passes the accession threshold, each with a monthly chance."""
     key = draws.stream_key(w.seed[r], draws.MEMBERSHIP, t)
     for b in range(len(s.bloc_code)):
-        if blocs.dissolved(w, r, b) or not s.open_to_accession[b]:
+        if blocs.dissolved(w, r, b) or not blocs.founded(w, r, b) or not s.open_to_accession[b]:
             continue
         for i in range(len(s.code)):
             if draws.uniform(key, s.bloc_code[b] * N_COUNTRIES + s.code[i]) >= p.accession_rate:
@@ -193,6 +197,55 @@ def applications(s, w, r, t, p):
                 continue
             if target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p) >= p.accession_threshold:
                 request_accession(s, w, r, t, i, b, p)
+
+
+@kernel(inline=True)
+def founding_slot(bloc_code):
+    """The membership stream's slot of a latent pact's founding draw (after every vote slot)."""
+    return N_BLOC_CODES * N_COUNTRIES * (1 + N_COUNTRIES) + bloc_code
+
+
+@kernel(inline=True)
+def would_found(s, w, r, i, b, p):
+    """Whether state i's regime would found latent pact b: a junta (juntas found pacts of juntas: the AES's
+    founders had all seized power) whose commitment target to it passes the accession threshold."""
+    if w.civilian[r, i] or w.members[r, b, i]:
+        return False
+    return target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p) >= p.accession_threshold
+
+
+@kernel
+def found_pacts(s, w, r, t, p):
+    """Latent pacts founded (the Liptako-Gourma Charter, Sep 2023): once two or more neighbouring juntas would
+    found one, they found it with a monthly chance ``founding_rate``; its founders are every such junta next to
+    another."""
+    month = s.start + t
+    key = draws.stream_key(w.seed[r], draws.MEMBERSHIP, t)
+    S = len(s.code)
+    for b in range(len(s.bloc_code)):
+        if not s.latent[b] or blocs.founded(w, r, b) or blocs.dissolved(w, r, b):
+            continue
+        if draws.uniform(key, founding_slot(s.bloc_code[b])) >= p.founding_rate:
+            continue
+        founders = 0
+        for i in range(S):
+            w.scratch[r, 0, i] = 0.0
+            if not would_found(s, w, r, i, b, p):
+                continue
+            for k in range(s.nb_start[i], s.nb_start[i + 1]):
+                if would_found(s, w, r, s.nb[k], b, p):
+                    w.scratch[r, 0, i] = 1.0
+                    founders += 1
+                    break
+        if founders < 2:
+            continue
+        w.founded_month[r, b] = month
+        for i in range(S):
+            if w.scratch[r, 0, i] == 1.0:
+                w.commitment[r, b, i] = target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p)
+                w.members[r, b, i] = True
+                records.add(w, r, month, records.FOUNDING, records.NONE, state=i, bloc=b, x0=float(founders))
+        w.peak_members[r, b] = founders
 
 
 # --- Phase 8 ----------------------------------------------------------------------------------------------------
@@ -215,8 +268,9 @@ def update(s, w, r, t, p):
             if w.members[r, b, i] and w.notice_due[r, b, i] != NEVER and w.notice_due[r, b, i] <= month:
                 leave(s, w, r, i, b, month, False)
     applications(s, w, r, t, p)
+    found_pacts(s, w, r, t, p)
     for b in range(len(s.bloc_code)):
-        if blocs.dissolved(w, r, b):
+        if blocs.dissolved(w, r, b) or not blocs.founded(w, r, b):
             continue
         n = blocs.n_members(w, r, b)
         w.peak_members[r, b] = max(w.peak_members[r, b], n)

@@ -20,6 +20,8 @@ import numpy as np
 
 ASSUMPTION = "modelling assumption"
 CALIBRATED = "modelling assumption, tuned so the baseline lands in calibration.md's bands (docs/calibration.md)"
+# the source of the parameters fitted by the ABC run of 3 December 2026 (2,659 particles; docs/validation.md §5)
+_ABC = "calibrated: docs/validation.md (§5, the ABC posterior median; "
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +309,12 @@ REGISTRY: tuple[Parameter, ...] = (
        "Months between a civilian government's elections (when a scenario gives no next_election).",
        "modelling assumption: four- and five-year terms in the region (Nigeria, Ghana 4; Senegal, Mali, "
        "Burkina Faso, Niger, Benin 5)", group=_ELECTIONS, integer=True),
+    _p("term_limit", 2.0, "terms", 1.0, 10.0,
+       "Full terms a civilian leader may serve (10: in effect no limit); after them the ruling party stands with a new "
+       "leader, whose entrenchment against coups starts again.",
+       "modelling assumption: two-term limits in most of the region's constitutions, kept in Niger 2021 "
+       "(Issoufou to Bazoum), Mauritania 2019, Nigeria 2023, Senegal 2024 (not in Togo or Côte d'Ivoire)",
+       group=_ELECTIONS, integer=True),
     _p("incumbent_advantage", 1.0, "log-odds", -5.0, 5.0,
        "Log-odds that a civilian incumbent (or its party) wins an election at legitimacy 1/2.",
        "modelling assumption: most incumbents and ruling parties in the region kept office (Mali 2018, "
@@ -360,19 +368,22 @@ REGISTRY: tuple[Parameter, ...] = (
        "Rise of log-hazard per unit of cohesion below the reference.",
        "calibrated: with 3.0 some state had 4 or more successful coups in a decade in 9-14% of baseline runs "
        "(runaway-coups pattern, band 0-5%)", group=_COUPS),
-    _p("coup_insecurity_effect", 3.0, "log-hazard", 0.0, 10.0,
-       "Rise of a civilian government's log-hazard in a deadly war, at most: b V / (V + V_half) for V monthly "
-       "conflict deaths per 100,000 inhabitants. Officers frustrated by a losing war turn on the politicians "
-       "(Mali 2012 and 2020, Burkina Faso 2022); a junta owns its war.",
+    _p("coup_insecurity_effect", 7.08, "log-hazard", 0.0, 10.0,
+       "Rise of a civilian government's log-hazard in a deadly war, at most: b I(V), I(V) = V^n / (V^n + "
+       "V_half^n) for V monthly conflict deaths per 100,000 inhabitants. Officers frustrated by a losing war "
+       "turn on the politicians (Mali 2012 and 2020, Burkina Faso 2022); a junta owns its war.",
        "seed article ('concerns over mounting insecurity and frustrations with the political class drove "
-       "support for the coup'); strength calibrated against the G5 Sahel history and the coup patterns "
-       "(docs/validation.md)",
+       "support for the coup'); " + _ABC + "90% interval 3.6-9.7)",
        group=_COUPS),
-    _p("coup_insecurity_deaths", 0.5, "deaths per 100,000 per month", 0.01, 10.0,
+    _p("coup_insecurity_deaths", 0.81, "deaths per 100,000 per month", 0.01, 10.0,
        "V_half: the monthly conflict deaths per 100,000 inhabitants at which the insecurity effect on a "
        "civilian government's coup hazard is half its maximum.",
-       "modelling assumption: about Mali's toll in 2019-2020 (some 1,500 a year in 20 M; calibration.md's "
-       "ACSS figures)", group=_COUPS),
+       _ABC + "0.807, rounded to 0.81 for the slider grid; 90% interval 0.17-1.8; about Mali's toll in "
+       "2019-2020)", group=_COUPS),
+    _p("coup_insecurity_shape", 2.40, "exponent", 0.5, 6.0,
+       "Shape n of the insecurity term V^n / (V^n + V_half^n): 1 a saturating curve, above 1 a threshold (little "
+       "effect of sporadic violence, most of it once the toll nears V_half).",
+       _ABC + "90% interval 0.6-5.8)", group=_COUPS),
     _p("coup_deployment_effect", 5.0, "log-hazard per share abroad", 0.0, 30.0,
        "Rise of log-hazard per unit share of the army abroad.",
        "modelling assumption; seed article (deployments cause dissidence within the ranks)", group=_COUPS),
@@ -403,9 +414,10 @@ REGISTRY: tuple[Parameter, ...] = (
        "Upper bound on a regime's monthly hazard of a coup attempt, however weak it is.",
        "modelling assumption: a monthly hazard above one half would mean a coup nearly every other month",
        group=_COUPS),
-    _p("civilian_hazard_factor", 0.25, "ratio", 0.0, 2.0,
+    _p("civilian_hazard_factor", 0.20, "ratio", 0.0, 2.0,
        "Hazard of a civilian government relative to a junta with the same legitimacy and cohesion.",
-       "calibrated: established civilian governments attempt under 3.75% a year (0 attempts in 80 "
+       "calibrated by hand after the ABC of docs/validation.md §5 (0.25 puts attempts-without-prior at 4.3%, "
+       "out of its band): established civilian governments attempt under 3.75% a year (0 attempts in 80 "
        "country-years, Ghana, Senegal, Nigeria, Benin 2000-2019; calibration.md); regimes that survive "
        "their first years become self-enforcing (Little 2017)",
        group=_COUPS),
@@ -469,6 +481,11 @@ REGISTRY: tuple[Parameter, ...] = (
        "Yearly erosion of commitment as the alliance ages.",
        "modelling assumption; dissolution hazard rises with age (Bennett 1997, calibration.md)",
        group=_MEMBERSHIP),
+    _p("commitment_rival", 5.26, "log-odds", 0.0, 10.0,
+       "Loss of a member's commitment target to a bloc while it also belongs to a bloc of the opposite "
+       "orientation.",
+       _ABC + "90% interval 0.5-9.5: weakly identified); Burkina Faso and Niger left the Western-funded G5 "
+       "Sahel within three months of founding the AES (Sep to Nov-Dec 2023, calibration.md)", group=_MEMBERSHIP),
     _p("commitment_adjustment", 0.1, "per month", 0.01, 1.0,
        "Share of the gap to its target that commitment closes each month.", group=_MEMBERSHIP),
     _p("exit_threshold", 0.3, "fraction", 0.0, 1.0,
@@ -488,6 +505,11 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("accession_threshold", 0.9, "fraction", 0.0, 1.0,
        "Commitment target above which a non-member may apply to join a bloc (Charter Art. 11).",
        group=_MEMBERSHIP),
+    _p("founding_rate", 0.416, "per month", 0.0, 1.0,
+       "Monthly chance that two or more neighbouring juntas drawn to a latent pact (commitment target above "
+       "the accession threshold) found it.",
+       _ABC + "90% interval 0.05-0.89: weakly identified; the record's year from Burkina Faso's second coup, "
+       "Sep 2022, to the Liptako-Gourma Charter, Sep 2023, would suggest about 0.08)", group=_MEMBERSHIP),
     _p("vote_alignment", 4.0, "log-odds per unit", 0.0, 10.0,
        "Effect of alignment match between a member and a candidate on the member's vote to admit it.",
        group=_MEMBERSHIP),

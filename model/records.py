@@ -13,11 +13,11 @@ from .compiled import kernel
 KINDS = (
     "coup", "notice", "exit", "accession", "dissolution", "partner_entry", "partner_exit", "suspension",
     "sanctions", "intervention", "call", "answer", "offensive", "spread", "parameter", "funding", "election",
-    "transition",
+    "transition", "founding",
 )  # fmt: skip
 (COUP, NOTICE, EXIT, ACCESSION, DISSOLUTION, PARTNER_ENTRY, PARTNER_EXIT, SUSPENSION,
  SANCTIONS, INTERVENTION, CALL, ANSWER, OFFENSIVE, SPREAD, PARAMETER, FUNDING, ELECTION,
- TRANSITION) = range(len(KINDS))  # fmt: skip
+ TRANSITION, FOUNDING) = range(len(KINDS))  # fmt: skip
 
 OUTCOMES = (
     "", "success", "failure", "given", "withdrawn", "no_effect", "admitted", "refused", "invited", "entered",
@@ -51,10 +51,12 @@ FIELDS = {
     "spread": "group: the armed group that begins operating",
     "parameter": "code: the parameter's index; x0 before, x1 after",
     "funding": "partner: x0 budget before, x1 after (USD M a year)",
-    "election": "re_elected (the incumbent or its party) | turnover (code: the new leader); x0 the incumbent's "
-    "chance, x1 the month the leader in office took power",
+    "election": "re_elected (the incumbent or its party: with a new leader when the incumbent had served its "
+    "terms, x1 then this month) | turnover (code: the new leader); x0 the incumbent's chance, x1 the month the "
+    "leader in office took power",
     "transition": "a junta's promised election: re_elected (its leader wins) | turnover (an elected civilian "
     "takes over); x0 the junta leader's chance, x1 the month the leader in office took power",
+    "founding": "a latent pact founded: one record per founding member (state), bloc; x0 the founders",
 }
 
 

@@ -97,8 +97,12 @@ def sentence(names: Names, kind: int, outcome: int, month: int, state: int, othe
         votes = f"{x0:.0f} of {x1:.0f} members in favour, {names.decision_rules[bloc]}"
         return state_name, f"applies to join {bloc_id}: {verdict} ({votes})"
     if kind == rec.DISSOLUTION:
-        return names.bloc_names[bloc], "dissolved: fewer than two members remain"
+        return names.bloc_names[bloc], "dissolved: too few of its members remain"
+    if kind == rec.FOUNDING:
+        return state_name, f"founds {names.bloc_names[bloc]} with its neighbours ({x0:.0f} founding members)"
     if kind == rec.ELECTION:
+        if outcome == rec.RE_ELECTED and int(x1) == month:  # term-limited: the party wins with a new leader
+            return state_name, f"election: the ruling party keeps office with a new president (chance was {x0:.0%})"
         if outcome == rec.RE_ELECTED:
             return state_name, f"election: {names.leader(code, int(x1))} keeps office (chance was {x0:.0%})"
         return state_name, f"election: the opposition wins; a new president takes office (incumbent had {x0:.0%})"

@@ -93,6 +93,7 @@ class Setup(NamedTuple):
     free_movement: np.ndarray
     non_aggression: np.ndarray  # AES Charter Art. 8: no blockade of a member
     open_to_accession: np.ndarray  # neighbours may apply of their own accord (Art. 11)
+    latent: np.ndarray  # a pact not yet founded: neighbouring juntas of its orientation may found it
     founded: np.ndarray
     start_members: np.ndarray  # [B, S] members at the start
     # Partners [P]
@@ -204,6 +205,7 @@ class World(NamedTuple):
     fund_spent: np.ndarray
     joint_force_readiness: np.ndarray
     dissolved_month: np.ndarray
+    founded_month: np.ndarray  # NEVER: a latent pact not (yet) founded
     peak_members: np.ndarray  # the most members the bloc has had (its members dissolve it when few are left)
     # --- Deployments [R, D]: troops (and money) sent in answer to calls, until a month; sender -1: free slot
     dep_sender: np.ndarray
@@ -406,6 +408,7 @@ def setup_of(scenario: Scenario, names: Names | None = None) -> Setup:
         free_movement=np.array([b.free_movement for b in blocs], dtype=np.bool_),
         non_aggression=np.array([b.non_aggression for b in blocs], dtype=np.bool_),
         open_to_accession=np.array([b.open_to_accession for b in blocs], dtype=np.bool_),
+        latent=np.array([b.latent for b in blocs], dtype=np.bool_),
         founded=np.array([parse_month(b.founded) if b.founded else scenario.start for b in blocs], dtype=np.int64),
         start_members=np.array([np.isin(n.states, b.members) for b in blocs], dtype=np.bool_).reshape(
             len(blocs), len(n.states)
@@ -595,6 +598,7 @@ def new_world(
         fund_spent=np.zeros((R, B)),
         joint_force_readiness=np.zeros((R, B)),
         dissolved_month=full((R, B), NEVER, i8),
+        founded_month=np.tile(np.where(setup.latent, NEVER, setup.founded), (R, 1)).astype(i8),
         peak_members=members.sum(axis=2).astype(i8),
         dep_sender=full((R, D), -1, i8),
         dep_receiver=full((R, D), -1, i8),

@@ -124,6 +124,15 @@ def baseline_24():
 
 
 @pytest.fixture(scope="session")
+def g5_juntas() -> Scenario:
+    """The G5 Sahel of 2017 with sovereigntist juntas forced on Mali and Burkina Faso in its second month: its
+    latent AES may be founded, and Mauritania's president reaches his term limit in 2019."""
+    coups = [{"type": "coup", "date": "2017-08", "state": iso, "outcome": "success", "alignment": 0.9}
+             for iso in ("MLI", "BFA")]  # fmt: skip
+    return derive("g5-sahel-2017", name="test-g5-juntas", events=coups)
+
+
+@pytest.fixture(scope="session")
 def unstable() -> Scenario:
     """The baseline with a base coup hazard of 10% a month: hazards well above the lowest cap."""
     return derive(name="test-unstable", parameters={"coup_base_hazard": 0.1})

@@ -311,7 +311,7 @@ def test_a_bloc_that_has_lost_most_of_its_members_is_dissolved_by_the_rest():
         return model_run(derive("g5-sahel-2017", events=events), seed=1, months=24, **overrides).events
 
     dissolution = lambda ev: ev[(ev["kind"] == "dissolution") & (ev["bloc"] == "G5S")]["date"].tolist()  # noqa: E731
-    assert dissolution(g5("MLI", "BFA", "NER")) == ["2018-07"]  # when the notice of the third runs out
+    assert dissolution(g5("MLI", "BFA", "NER")) == ["2018-01"]  # the G5's exits take effect when announced
     assert dissolution(g5("MLI", "BFA")) == []
     assert dissolution(g5("MLI", "BFA", "NER", dissolution_share=0.0)) == []  # the old rule: only under two
 

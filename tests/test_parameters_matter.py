@@ -17,6 +17,7 @@ from conftest import numeric
 
 from liptako import run
 from liptako.model.parameters import BY_NAME, REGISTRY
+from liptako.model.scenario import format_month, load
 
 MONTHS = 36
 SEEDS = (1, 2)
@@ -61,6 +62,9 @@ ACTIVE_IN = {
     "commitment_rally": "war",
     "deployment_months": "war",
     "ally_aid_share": "war",
+    # a latent pact two juntas may found, and a civilian leader at his term limit (Mauritania, 2019)
+    "founding_rate": "g5_juntas",
+    "term_limit": "g5_juntas",
 }
 
 
@@ -121,7 +125,7 @@ def test_a_set_parameter_event_moves_every_parameter(name, request):
     spec = BY_NAME[name]
     where = ACTIVE_IN.get(name, "baseline")
     base = request.getfixturevalue(where) if where != "baseline" else where
-    start = "2023-09"
+    start = format_month(load(base).start)  # the scenario's first month
 
     def changed_to(value):
         return derive(

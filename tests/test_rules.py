@@ -164,10 +164,11 @@ def test_relax_moves_a_share_of_the_gap():
 
 # --- 8. Commitment and membership -----------------------------------------------------------------------------
 def commitment_target(
-    match=0.9, threat=0.2, help_received=0.0, burden=0.0, trade=0.0, sanctioned=0.0, coercion=0.0, rally=0.0, age=1.0
-):
+    match=0.9, threat=0.2, help_received=0.0, burden=0.0, trade=0.0, sanctioned=0.0, coercion=0.0, rally=0.0, age=1.0,
+    rival=0.0,
+):  # fmt: skip
     return membership.commitment_target(
-        match, threat, help_received, burden, trade, sanctioned, coercion, rally, age, p
+        match, threat, help_received, burden, trade, sanctioned, coercion, rally, age, rival, p
     )
 
 
@@ -182,6 +183,11 @@ def test_alignment_threat_help_trade_and_rally_raise_the_commitment_target():
     assert strictly_increasing(commitment_target(help_received=GRID))
     assert strictly_increasing(commitment_target(rally=GRID))
     assert commitment_target(trade=1.0) > commitment_target(trade=0.0)
+
+
+def test_a_rival_bloc_lowers_the_commitment_target():
+    """A member of a bloc of the opposite orientation (the AES's founders in the G5 Sahel) commits less."""
+    assert commitment_target(rival=1.0) < commitment_target(rival=0.0)
 
 
 def test_burdens_and_age_lower_the_commitment_target():

@@ -92,6 +92,16 @@ def _check_references(s: Scenario, data: dict, shown: str, provenance: dict) -> 
             for iso in getattr(b, field):
                 if iso not in b.members:
                     fail(("blocs", bid, field), f"{iso!r} is not a member of {bid}")
+        if b.latent:
+            if b.members:
+                fail(("blocs", bid, "members"), "a latent pact has no members until its founders found it: give []")
+            if b.founded is not None:
+                fail(("blocs", bid, "founded"), "a latent pact is founded in the run: leave founded out")
+            if bid == s.scenario.focal_bloc:
+                fail(("blocs", bid, "latent"), "the focal bloc must exist at the start: it cannot be latent")
+        elif not b.members:
+            fail(("blocs", bid, "members"), "a bloc needs members at the start (or latent = true, for a pact "
+                 "founded in the run)")  # fmt: skip
     start, end = s.start, s.start + s.months - 1
     for i, ev in enumerate(s.events):
         loc = ("events", i)

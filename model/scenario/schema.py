@@ -152,6 +152,7 @@ class BlocSpec(_Strict):
     free_movement: bool = False
     non_aggression: bool = False
     open_to_accession: bool = False
+    latent: bool = False
     suspended: list[StateId] = []
     sanctioned: list[StateId] = []
 
