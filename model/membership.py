@@ -25,7 +25,7 @@ from .world import N_BLOC_CODES, N_COUNTRIES, NEVER
 @rule
 def commitment_target(match, threat, help_received, burden, trade, sanctioned, coercion, rally, age_years, rival, p):
     """The commitment a member tends to toward one bloc (``match`` in 0..1, 1/2 counting as neutral; ``rival``
-    1 while it belongs to a bloc of the opposite orientation)."""
+    1 while it also belongs to a bloc of the opposite orientation that it leans to more, :func:`blocs.rival`)."""
     z = (
         p.commitment_intercept
         + p.commitment_alignment * (2.0 * match - 1.0)

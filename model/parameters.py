@@ -483,7 +483,7 @@ REGISTRY: tuple[Parameter, ...] = (
        group=_MEMBERSHIP),
     _p("commitment_rival", 5.26, "log-odds", 0.0, 10.0,
        "Loss of a member's commitment target to a bloc while it also belongs to a bloc of the opposite "
-       "orientation.",
+       "orientation that matches its own orientation better.",
        _ABC + "90% interval 0.5-9.5: weakly identified); Burkina Faso and Niger left the Western-funded G5 "
        "Sahel within three months of founding the AES (Sep to Nov-Dec 2023, calibration.md)", group=_MEMBERSHIP),
     _p("commitment_adjustment", 0.1, "per month", 0.01, 1.0,
