@@ -486,8 +486,11 @@ REGISTRY: tuple[Parameter, ...] = (
        "orientation that matches its own orientation better.",
        _ABC + "90% interval 0.5-9.5: weakly identified); Burkina Faso and Niger left the Western-funded G5 "
        "Sahel within three months of founding the AES (Sep to Nov-Dec 2023, calibration.md)", group=_MEMBERSHIP),
-    _p("commitment_adjustment", 0.1, "per month", 0.01, 1.0,
-       "Share of the gap to its target that commitment closes each month.", group=_MEMBERSHIP),
+    _p("commitment_adjustment", 0.2, "per month", 0.01, 1.0,
+       "Share of the gap to its target that commitment closes each month.",
+       "calibrated against the G5 exits' lags (calibration.md's table: Mali left 21 months after its first coup, "
+       "Burkina Faso 23 after its first and 15 after its second, Niger 5): at 0.2 the G5 runs' median lags are "
+       "24, 15 and 13 months (at 0.1: 31, 20 and 13; docs/validation.md §4)", group=_MEMBERSHIP),
     _p("exit_threshold", 0.3, "fraction", 0.0, 1.0,
        "Commitment below which a member starts to weigh leaving.", group=_MEMBERSHIP),
     _p("dissolution_share", 0.5, "fraction", 0.0, 1.0,

@@ -102,7 +102,6 @@ def test_bad_patterns_files_get_one_clear_line(tmp_path, text, message):
 # one into its band, the test says so and the entry must go.
 NOT_YET = {
     "g5-bfa-territory": "Burkina Faso loses ground in the G5 years but too slowly (about 0.25 by 2022-12, record 0.4)",
-    "g5-exits": "Mali leaves the G5 and often Burkina Faso, Niger seldom (about 1.3 exits by 2023-12, record 3)",
 }
 
 
