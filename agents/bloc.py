@@ -18,15 +18,15 @@ class Bloc(mesa.Agent):
 
     fund = Field("fund", doc="The common fund's balance, USD M.")
     dissolved_month = MonthField("dissolved_month", doc="Month it dissolved, None if it has not.")
+    founded = MonthField("founded_month", doc="Month it was founded, None for a latent pact not yet founded.")
 
     def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
-        names, s = model.names, model.setup
+        names = model.names
         spec = model.spec.blocs[names.blocs[index]]
         self.index = index
         self.id = names.blocs[index]
         self.name = names.bloc_names[index]
-        self.founded = int(s.founded[index])
         self.alignment = spec.alignment
         self.mutual_defence = spec.mutual_defence
         self.decision_rule = spec.decision_rule
@@ -87,7 +87,9 @@ class Bloc(mesa.Agent):
         return self.threats.get(iso3, 0.0)
 
     def age_years(self, month: int) -> float:
-        return max(0.0, (month - self.founded) / 12.0)
+        """Years since its founding (0 for a latent pact not yet founded), as ``membership.update_commitment``
+        counts them."""
+        return 0.0 if self.founded is None else max(0.0, (month - self.founded) / 12.0)
 
     def __repr__(self) -> str:
         return f"Bloc({self.id})"

@@ -227,21 +227,23 @@ def found_pacts(s, w, r, t, p):
             continue
         if draws.uniform(key, founding_slot(s.bloc_code[b])) >= p.founding_rate:
             continue
+        drawn, founder = w.scratch[r, 0], w.scratch[r, 1]
+        for i in range(S):  # each regime's verdict once
+            drawn[i] = 1.0 if would_found(s, w, r, i, b, p) else 0.0
         founders = 0
-        for i in range(S):
-            w.scratch[r, 0, i] = 0.0
-            if not would_found(s, w, r, i, b, p):
-                continue
-            for k in range(s.nb_start[i], s.nb_start[i + 1]):
-                if would_found(s, w, r, s.nb[k], b, p):
-                    w.scratch[r, 0, i] = 1.0
-                    founders += 1
-                    break
+        for i in range(S):  # a founder borders another
+            founder[i] = 0.0
+            if drawn[i] == 1.0:
+                for k in range(s.nb_start[i], s.nb_start[i + 1]):
+                    if drawn[s.nb[k]] == 1.0:
+                        founder[i] = 1.0
+                        founders += 1
+                        break
         if founders < 2:
             continue
         w.founded_month[r, b] = month
         for i in range(S):
-            if w.scratch[r, 0, i] == 1.0:
+            if founder[i] == 1.0:
                 w.commitment[r, b, i] = target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p)
                 w.members[r, b, i] = True
                 records.add(w, r, month, records.FOUNDING, records.NONE, state=i, bloc=b, x0=float(founders))

@@ -13,6 +13,7 @@ from conftest import derive
 
 from liptako.model.errors import InputError
 from liptako.model.model import LiptakoModel
+from liptako.model.scenario import format_month, parse_month
 
 JUNTAS = [
     {"type": "coup", "date": "2017-08", "state": "MLI", "outcome": "success", "alignment": 0.9},
@@ -91,3 +92,15 @@ def test_the_founding_draw_is_a_fixed_slot():
     far = [*JUNTAS, {"type": "coup", "date": "2017-08", "state": "SEN", "outcome": "failure"}]
     a, b = founding(run(founding_rate=0.2, seed=5)), founding(run(events=far, founding_rate=0.2, seed=5))
     assert not a.empty and a["date"].tolist() == b["date"].tolist()
+
+
+def test_the_mesa_bloc_knows_when_its_pact_was_founded():
+    """The Mesa face reads the founding month from the world: None until the founders found the pact, then that
+    month, and its age counts from it (as the commitment rule's does)."""
+    model = LiptakoModel(derive("g5-sahel-2017", events=JUNTAS, parameters={"founding_rate": 1.0}), rng=1, months=6)
+    aes = model.blocs["AES"]
+    assert aes.founded is None and aes.age_years(model.spec.start + 30) == 0.0
+    model.run()
+    when = founding(model.events)["date"].iloc[0]
+    assert format_month(aes.founded) == when and aes.age_years(aes.founded + 18) == pytest.approx(1.5)
+    assert model.blocs["G5S"].founded == parse_month("2014-02")
