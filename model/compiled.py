@@ -28,6 +28,7 @@ import numba
 import numpy as np
 from numba import types
 from numba.core import cgutils
+from numba.core.datamodel import default_manager, models
 from numba.experimental import structref
 from numba.extending import intrinsic, overload, register_jitable
 
@@ -87,12 +88,24 @@ def rule(function):
 
 
 # --- Tuples of arrays inside compiled code --------------------------------------------------------------------
-@structref.register
 class Struct(types.StructRef):
     """The numba type of a record built by :func:`as_struct` from a NamedTuple of arrays."""
 
     def preprocess_fields(self, fields):
         return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class _UncountedStructModel(models.StructRefModel):
+    """A structref that compiled code does not reference-count: no atomic increment and decrement of the
+    record each time a rule is called with the world (they cost a fifth of the month's time). The record
+    lives for one call of :func:`~liptako.model.month.run_months`, which frees it with :func:`release`."""
+
+    def traverse(self, builder):
+        return []
+
+
+default_manager.register(Struct, _UncountedStructModel)
+structref.define_attributes(Struct)
 
 
 def as_struct(tup):
@@ -118,6 +131,35 @@ def _borrowed(typingctx, array):
         return view._getvalue()
 
     return array(array), codegen
+
+
+@intrinsic
+def release(typingctx, struct):
+    """Free a record built by :func:`as_struct` (its arrays are borrowed: they stay the caller's)."""
+    if not isinstance(struct, Struct):
+        return None
+
+    def codegen(context, builder, signature, args):
+        meminfo = context.data_model_manager[struct].get(builder, args[0], "meminfo")
+        context.nrt.decref(builder, types.MemInfoPointer(struct.get_data_type()), meminfo)
+        return context.get_dummy_value()
+
+    return types.none(struct), codegen
+
+
+def borrowed_each(tup):
+    """Inside compiled code: a tuple of the same arrays as ``tup``, borrowed (see :func:`as_struct`)."""
+    raise NotImplementedError("borrowed_each is only available inside compiled code")
+
+
+@overload(borrowed_each)
+def _borrowed_each(tup):
+    if not isinstance(tup, types.BaseTuple):
+        return None
+    items = "".join(f"borrowed(tup[{k}]), " for k in range(len(tup)))
+    namespace = {"borrowed": _borrowed}
+    exec(f"def impl(tup):\n    return ({items})\n", namespace)
+    return namespace["impl"]
 
 
 @overload(as_struct)

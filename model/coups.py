@@ -47,8 +47,8 @@ def insecurity(deaths_per_100k, p):
     """How far a deadly war turns officers against civilian politicians, 0..1: V^n / (V^n + V_half^n) for V the
     month's conflict deaths per 100,000 inhabitants (a Hill curve of shape n: with n > 1, sporadic violence
     moves few officers while a war being lost, with massacres of soldiers at their posts, moves many)."""
-    v = np.maximum(deaths_per_100k, 0.0) ** p.coup_insecurity_shape
-    return v / (v + p.coup_insecurity_deaths**p.coup_insecurity_shape)
+    v = (np.maximum(deaths_per_100k, 0.0) / p.coup_insecurity_deaths) ** p.coup_insecurity_shape  # (V / V_half)^n
+    return v / (1.0 + v)
 
 
 @rule

@@ -7,8 +7,8 @@ compiled month over every one to the horizon, and returns a :class:`Simulation`:
 Replications are independent: each one's results depend only on its seed and parameters (random numbers come
 from fixed slots, ``draws.py``), never on the batch it ran in, the chunk, the thread, or the machine. So the
 engine is free to cut a batch into chunks (bounded memory), run the slices of a chunk on threads at once
-(the compiled month releases the GIL), and run again, with more room, any replication that filled its
-deployment or event-record slots.
+(the compiled month releases the GIL) while it collects the outcomes and records of the chunk before, and
+run again, with more room, any replication that filled its deployment or event-record slots.
 """
 
 from __future__ import annotations
@@ -119,12 +119,18 @@ def simulate(
     state_series, funding_series, member_series = outputs.series_arrays(R, setup.months, S, B, F)
     threads = max(1, threads or threads_available())
     results, parts = [], []
-    for a in range(0, R, chunk):
-        b = min(R, a + chunk)
-        views = (state_series[a:b], funding_series[a:b], member_series[a:b])
-        world = _run(scenario, setup, names, seeds[a:b], params[a:b], views, threads)
-        results.append(outputs.outcomes(setup, names, world, setup.months))
-        parts.append(records_of(world, offset=a))
+    with ThreadPoolExecutor(threads) as pool:
+        # a pipeline: while the threads run chunk k + 1, this thread collects chunk k's outcomes and records
+        running = None
+        for a in range(0, R, chunk):
+            b = min(R, a + chunk)
+            views = (state_series[a:b], funding_series[a:b], member_series[a:b])
+            started = (a, views, *_start(pool, scenario, setup, names, seeds[a:b], params[a:b], views, threads))
+            if running is not None:
+                _collect(running, scenario, setup, names, seeds, params, threads, results, parts)
+            running = started
+        if running is not None:
+            _collect(running, scenario, setup, names, seeds, params, threads, results, parts)
     outcome = {key: np.concatenate([res[key] for res in results]) for key in results[0]} if results else {}
     return Simulation(
         scenario=scenario, names=names, setup=setup, seeds=seeds, params=params, state_series=state_series,
@@ -133,30 +139,52 @@ def simulate(
     )  # fmt: skip
 
 
-def _run(scenario, setup, names, seeds, params, views, threads, deployments=DEPLOYMENT_SLOTS, records=RECORD_SLOTS):
-    """Run one chunk; replications that ran out of slots are run again with twice the room, and their
-    results put in place."""
+def _start(pool, scenario, setup, names, seeds, params, views, threads, deployments=DEPLOYMENT_SLOTS,
+           records=RECORD_SLOTS):  # fmt: skip
+    """Build one chunk's world and start its slices on the pool's threads; returns the world and the futures."""
     from .month import run_months
 
     world = new_world(scenario, setup, names, seeds, params, views, deployments=deployments, records=records)
-    slices = _slices(len(seeds), threads)
-    if len(slices) == 1:
-        run_months(setup, world, outputs.recorded_fields(world), 0, setup.months, True)
-    else:
-        parts = [World(*(field[a:b] for field in world)) for a, b in slices]
-        with ThreadPoolExecutor(len(parts)) as pool:
-            done = pool.map(lambda w: run_months(setup, w, outputs.recorded_fields(w), 0, setup.months, True), parts)
-            list(done)  # raise what a thread raised
+    parts = [World(*(field[a:b] for field in world)) for a, b in _slices(len(seeds), threads)]
+    futures = [pool.submit(lambda w: run_months(setup, w, outputs.recorded_fields(w), 0, setup.months, True), part)
+               for part in parts]  # fmt: skip
+    return world, futures
+
+
+def _collect(running, scenario, setup, names, seeds, params, threads, results, parts):
+    """Wait for a started chunk, run again what ran out of slots, and keep its outcomes and records."""
+    a, views, world, futures = running
+    for future in futures:
+        future.result()  # raise what a thread raised
+    world = _rerun_overflowed(world, scenario, setup, names, seeds[a : a + len(world.seed)],
+                              params[a : a + len(world.seed)], views, threads)  # fmt: skip
+    results.append(outputs.outcomes(setup, names, world, setup.months))
+    parts.append(records_of(world, offset=a))
+
+
+def _run(scenario, setup, names, seeds, params, views, threads, deployments=DEPLOYMENT_SLOTS, records=RECORD_SLOTS):
+    """Run one chunk to the end (replications that ran out of slots again, with twice the room)."""
+    with ThreadPoolExecutor(threads) as pool:
+        world, futures = _start(pool, scenario, setup, names, seeds, params, views, threads, deployments, records)
+        for future in futures:
+            future.result()
+    return _rerun_overflowed(world, scenario, setup, names, seeds, params, views, threads)
+
+
+def _rerun_overflowed(world, scenario, setup, names, seeds, params, views, threads):
+    """Replications that filled their deployment or record slots, run again with twice the room and put in
+    place."""
     full = np.flatnonzero(world.overflow)
-    if len(full):
-        more_d = deployments * 2 if (world.overflow[full] & 1).any() else deployments
-        more_e = records * 2 if (world.overflow[full] & 2).any() else records
-        sub_views = tuple(np.zeros_like(v[full]) for v in views)
-        again = _run(scenario, setup, names, seeds[full], params[full], sub_views, threads, more_d, more_e)
-        for view, sub in zip(views, sub_views, strict=True):
-            view[full] = sub
-        world = _merge(world, again, full)
-    return world
+    if not len(full):
+        return world
+    deployments, records = world.dep_sender.shape[1], world.rec_month.shape[1]
+    more_d = deployments * 2 if (world.overflow[full] & 1).any() else deployments
+    more_e = records * 2 if (world.overflow[full] & 2).any() else records
+    sub_views = tuple(np.zeros_like(v[full]) for v in views)
+    again = _run(scenario, setup, names, seeds[full], params[full], sub_views, threads, more_d, more_e)
+    for view, sub in zip(views, sub_views, strict=True):
+        view[full] = sub
+    return _merge(world, again, full)
 
 
 def _slices(n: int, threads: int) -> list[tuple[int, int]]:

@@ -103,11 +103,10 @@ def allocate(s, w, r, k, p):
             spent += monthly * share
     w.to_blocs[r, k] = spent
     weights = w.scratch[r, 3]
-    weights[:] = 0.0
-    for i in range(len(s.code)):
-        if partners.eligible(w, r, k, i):
-            weights[i] = weight(s, w, r, k, i, p)
-    total = weights.sum()
+    total = 0.0
+    for i in range(len(s.code)):  # loops, not array expressions: numba's slice arithmetic costs more than this
+        weights[i] = weight(s, w, r, k, i, p) if partners.eligible(w, r, k, i) else 0.0
+        total += weights[i]
     w.weight_peak[r, k] = max(w.weight_peak[r, k], total)  # the best opportunities it has had
     rest = (monthly - spent) * spending_share(total, w.weight_peak[r, k], p)
     if total > 0.0:

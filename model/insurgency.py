@@ -99,7 +99,8 @@ def offensive_probability(x, p):
 @rule
 def pull(neighbour_capacity, fighters, p):
     """How strongly a neighbour draws fighters across the border: more where it is weaker against them."""
-    return 1.0 / (1.0 + neighbour_capacity / (p.force_multiplier * fighters))
+    force = p.force_multiplier * fighters
+    return force / (force + neighbour_capacity)  # 1 / (1 + capacity / force), with one division instead of two
 
 
 # --- Decisions --------------------------------------------------------------------------------------------------
@@ -179,8 +180,9 @@ def move_across_borders(s, w, r, g, month, moves, touched, p):
     recorded (a handful of fighters, under one, is no presence). ``moves`` and ``touched`` (1 where fighters
     leave or arrive) are scratch arrays of one entry per state."""
     S = len(s.code)
-    moves[:] = 0.0
-    touched[:] = 0.0
+    for i in range(S):
+        moves[i] = 0.0
+        touched[i] = 0.0
     for i in range(S):
         n = w.group_fighters[r, g, i]
         if n < p.operating_threshold or s.nb_start[i] == s.nb_start[i + 1]:
@@ -238,7 +240,8 @@ def fight_insurgencies(s, w, r, t, p):
     for i in range(S):
         assess_balance(s, w, r, i, p)
     before, spills, moves, touched = w.scratch[r, 0], w.scratch[r, 1], w.scratch[r, 2], w.scratch[r, 3]
-    before[:] = w.territory[r]
+    for i in range(S):
+        before[i] = w.territory[r, i]
     for i in range(S):
         # ground is contested where armed groups are: none spills into a state where none operates
         spills[i] = spill(s, w, r, i, before, p) if w.fighters[r, i] >= p.operating_threshold else 0.0

@@ -185,8 +185,6 @@ def applications(s, w, r, t, p):
         if blocs.dissolved(w, r, b) or not blocs.founded(w, r, b) or not s.open_to_accession[b]:
             continue
         for i in range(len(s.code)):
-            if draws.uniform(key, s.bloc_code[b] * N_COUNTRIES + s.code[i]) >= p.accession_rate:
-                continue
             if w.members[r, b, i] or w.former[r, b, i]:
                 continue
             next_to_member = False
@@ -194,6 +192,8 @@ def applications(s, w, r, t, p):
                 if w.members[r, b, s.nb[k]]:
                     next_to_member = True
             if not next_to_member:
+                continue
+            if draws.uniform(key, s.bloc_code[b] * N_COUNTRIES + s.code[i]) >= p.accession_rate:
                 continue
             if target_outside(s, w, r, i, b, blocs.threat(s, w, r, i, b), p) >= p.accession_threshold:
                 request_accession(s, w, r, t, i, b, p)

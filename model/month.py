@@ -30,7 +30,7 @@ import numba
 import numpy as np
 
 from . import coups, defence, elections, events, funding, insurgency, legitimacy, membership, outputs
-from .compiled import as_struct, kernel, params_of
+from .compiled import as_struct, borrowed_each, kernel, params_of, release
 
 
 @kernel
@@ -75,6 +75,8 @@ def run_months(setup, world, fields, first, last, start):
     It releases the GIL: the engine runs slices of a batch on several threads at once. Each replication's
     results depend on its seed alone, not on the thread or the batch it ran in.
     """
-    s, w = as_struct(setup), as_struct(world)
+    s, w, borrowed_fields = as_struct(setup), as_struct(world), borrowed_each(fields)
     for r in range(len(world.seed)):
-        advance(s, w, r, fields, first, last, start)
+        advance(s, w, r, borrowed_fields, first, last, start)
+    release(s)
+    release(w)

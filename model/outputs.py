@@ -145,8 +145,9 @@ def record(s, w, r, t, fields):
     for i in range(len(s.code)):
         w.troops_home[r, i] = armies.troops_home(s, w, r, i)
     for k in range(len(fields)):
+        field = fields[k]  # once per series: a tuple indexed at run time is copied at every access
         for i in range(len(s.code)):
-            w.state_series[r, t, k, i] = fields[k][r, i]
+            w.state_series[r, t, k, i] = field[r, i]
     for source in range(w.funding.shape[1]):
         for i in range(len(s.code)):
             w.funding_series[r, t, source, i] = w.funding[r, source, i]

@@ -136,21 +136,19 @@ def partnerships(s, w, r, t, p):
     for k in range(len(s.partner_code)):
         western = s.partner_alignment[k] < 0.0
         for i in range(len(s.code)):
-            slot = 2 * (s.partner_code[k] * N_COUNTRIES + s.code[i])
-            expel, invite = draws.uniform(key, slot), draws.uniform(key, slot + 1)
-            if not (expel < p.expel_rate or invite < p.invite_rate):  # most months, nobody acts
-                continue
+            slot = 2 * (s.partner_code[k] * N_COUNTRIES + s.code[i])  # expel at slot, invite at slot + 1
             a = w.alignment[r, i]
-            if (expel < p.expel_rate and s.partner_alignment[k] * a < 0.0 and abs(a) > p.expel_threshold
-                    and present_in(w, r, k, i)):  # fmt: skip
+            # who could act comes first: a draw is a function of its slot, so skipping one changes nothing
+            if (s.partner_alignment[k] * a < 0.0 and abs(a) > p.expel_threshold and present_in(w, r, k, i)
+                    and draws.uniform(key, slot) < p.expel_rate):  # fmt: skip
                 expelled_by(w, r, k, i)
                 if western:
                     rally_round(w, r, i, p)
                 records.add(w, r, month, records.PARTNER_EXIT, records.EXPELLED, state=i, partner=k,
                             code=w.leader[r, i], x0=float(w.took_power[r, i]))  # fmt: skip
                 continue
-            if (invite >= p.invite_rate or not welcomes(w, r, k, i)
-                    or alignment_match(s.partner_alignment[k], a) < p.invite_match):  # fmt: skip
+            if (not welcomes(w, r, k, i) or alignment_match(s.partner_alignment[k], a) < p.invite_match
+                    or draws.uniform(key, slot + 1) >= p.invite_rate):  # fmt: skip
                 continue
             if not w.clients[r, k, i]:
                 enter(w, r, k, i, 0.0)
