@@ -111,6 +111,37 @@ def attempt_rates(panel: pd.DataFrame) -> dict[str, float | int]:
     }
 
 
+def older_coups(
+    attempts: pd.DataFrame, countries: Iterable[str], first: int, last: int, older: tuple[int, int] = (6, 20)
+) -> pd.DataFrame:
+    """Does a coup longer ago than the trap's five years still raise the chance of an attempt? Among the
+    country-years without an attempt in the prior five years, the chance of one with and without a *successful*
+    coup ``older[0]``..``older[1]`` years before (a "coup culture"), and the same among those with a recent
+    attempt: one row each, with ``country_years``, ``attempts`` and ``rate``."""
+    panel = country_years(attempts, countries, first, last)
+    wins = attempts[attempts["success"]]
+    by_country = {c: wins.loc[wins["country"] == c, "year"].to_numpy() for c in dict.fromkeys(countries)}
+    old = np.array([
+        bool(((y - older[1] <= by_country[c]) & (by_country[c] <= y - older[0])).any())
+        for c, y in zip(panel["country"], panel["year"], strict=True)
+    ])  # fmt: skip
+    rows = []
+    for recent in (False, True):
+        for culture in (False, True):
+            keep = (panel["prior"].to_numpy() == recent) & (old == culture)
+            n, k = int(keep.sum()), int(panel["attempt"].to_numpy()[keep].sum())
+            rows.append(
+                {
+                    "attempt_in_prior_5_years": recent,
+                    f"successful_coup_{older[0]}_{older[1]}_years_before": culture,
+                    "country_years": n,
+                    "attempts": k,
+                    "rate": k / n if n else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def model_attempts(batch) -> pd.DataFrame:
     """A batch's coup attempts as the list's rows would be: ``rep``, ``country``, ``year``, ``month``,
     ``success``, ``history``. Each replication also carries the scenario's past coups and attempts

@@ -26,7 +26,7 @@ from . import outputs
 from .scenario import Scenario, changed
 from .world import Names, Setup, World, names_of, new_world, parameter_rows, setup_of
 
-CHUNK = 2000  # replications per chunk: a chunk's world (not its series) stays under about 100 MB
+CHUNK = 1000  # replications per chunk: a chunk's world (not its series) stays under about 50 MB (two are in flight)
 DEPLOYMENT_SLOTS = 32  # room per replication; a replication that runs out is run again with twice as much
 RECORD_SLOTS = 512
 

@@ -280,5 +280,6 @@ def update(s, w, r, t, p):
             w.dissolved_month[r, b] = month
             for i in range(len(s.code)):
                 if w.members[r, b, i]:
+                    w.dissolvers[r, b, i] = True  # members in the month they dissolve it (outputs.record)
                     leave(s, w, r, i, b, month, True)
             records.add(w, r, month, records.DISSOLUTION, records.NONE, bloc=b)

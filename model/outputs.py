@@ -53,7 +53,8 @@ STATE_SERIES: tuple[Output, ...] = (
 STATE_INDEX = {o.name: k for k, o in enumerate(STATE_SERIES)}
 # Per funding source and state, per month (columns "funding.<SOURCE>.<ISO>").
 FUNDING = Output("funding", "Funding by source", "USD M per month", "funding")
-# Per bloc, per month: members (columns "members.<BLOC>"), and membership per bloc and state ("member.<BLOC>.<ISO>").
+# Per bloc, per month: members (columns "members.<BLOC>"), and membership per bloc and state ("member.<BLOC>.<ISO>");
+# in the month a bloc dissolves, its members are those who dissolve it (the G5 Sahel in Dec 2023: MRT and TCD).
 BLOC_SERIES: tuple[Output, ...] = (Output("members", "Members", "states", "members"),)
 
 # Per run (a batch's summary columns; per-state ones are "<name>.<ISO>", exits "exit_month.<BLOC>.<ISO>").
@@ -152,8 +153,9 @@ def record(s, w, r, t, fields):
         for i in range(len(s.code)):
             w.funding_series[r, t, source, i] = w.funding[r, source, i]
     for b in range(w.members.shape[1]):
+        dissolving = w.dissolved_month[r, b] == s.start + t  # its last members dissolve it: members that month
         for i in range(len(s.code)):
-            w.member_series[r, t, b, i] = w.members[r, b, i]
+            w.member_series[r, t, b, i] = w.members[r, b, i] or (dissolving and w.dissolvers[r, b, i])
 
 
 # --- Per-run outcomes -------------------------------------------------------------------------------------------

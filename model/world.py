@@ -205,6 +205,7 @@ class World(NamedTuple):
     fund_spent: np.ndarray
     joint_force_readiness: np.ndarray
     dissolved_month: np.ndarray
+    dissolvers: np.ndarray  # the members when the bloc dissolved: its last members, who dissolved it
     founded_month: np.ndarray  # NEVER: a latent pact not (yet) founded
     peak_members: np.ndarray  # the most members the bloc has had (its members dissolve it when few are left)
     # --- Deployments [R, D]: troops (and money) sent in answer to calls, until a month; sender -1: free slot
@@ -598,6 +599,7 @@ def new_world(
         fund_spent=np.zeros((R, B)),
         joint_force_readiness=np.zeros((R, B)),
         dissolved_month=full((R, B), NEVER, i8),
+        dissolvers=np.zeros((R, B, S), dtype=b1),
         founded_month=np.tile(np.where(setup.latent, NEVER, setup.founded), (R, 1)).astype(i8),
         peak_members=members.sum(axis=2).astype(i8),
         dep_sender=full((R, D), -1, i8),

@@ -14,6 +14,7 @@ from liptako.experiments.coup_record import (
     attempt_rates,
     country_years,
     model_attempts,
+    older_coups,
     powell_thyne,
 )
 
@@ -44,6 +45,28 @@ def test_calm_coastal_states_and_the_founders_records(record):
     assert len(calm) == 80 and calm["attempts"].sum() == 0
     for iso, share in {"MLI": 0.067, "BFA": 0.133, "NER": 0.100}.items():
         assert attempt_rates(country_years(record, [iso], 1960, 2019))["share"] == pytest.approx(share, abs=5e-4)
+
+
+def test_an_older_coup_does_not_raise_the_chance_beyond_the_trap(record):
+    """Why the model has no "coup culture" term: in West Africa 2000-2019, among years without an attempt in the
+    prior five, those with a successful coup 6-20 years before saw fewer attempts (2 in 118), not more, than
+    those without (4 in 128); the same holds with a recent attempt, and for 1980-2019."""
+    table = older_coups(record, WEST_AFRICA, 2000, 2019)
+    assert table["country_years"].sum() == 320 and table["attempts"].sum() == 18
+    assert list(table["attempts"]) == [4, 2, 8, 4] and list(table["country_years"]) == [128, 118, 37, 37]
+    longer = older_coups(record, WEST_AFRICA, 1980, 2019)
+    assert longer["rate"][1] < longer["rate"][0] and longer["rate"][3] < longer["rate"][2]
+
+
+def test_older_coups_counts_a_success_in_the_window_only():
+    attempts = pd.DataFrame({"country": ["AAA", "AAA"], "year": [1990, 1995], "success": [True, False]})
+    table = older_coups(attempts, ["AAA"], 2000, 2012).set_index(
+        ["attempt_in_prior_5_years", "successful_coup_6_20_years_before"]
+    )
+    # 1990's success is 6-20 years before 2000..2010; 1995's failed attempt is in the five years before 2000 only
+    assert table.loc[(True, True), "country_years"] == 1  # 2000
+    assert table.loc[(False, True), "country_years"] == 10  # 2001..2010
+    assert table.loc[(False, False), "country_years"] == 2 and table["attempts"].sum() == 0  # 2011, 2012
 
 
 def test_the_prior_five_years_are_the_five_calendar_years_before():

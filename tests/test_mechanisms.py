@@ -301,8 +301,11 @@ def test_a_bloc_left_with_one_member_dissolves():
     assert s["survival_months"] == exit_row < 24
     assert s["members_end"] == 0
     assert model.blocs["AES"].dissolved and not model.blocs["AES"].members
-    members = model.timeseries()["members.AES"].to_numpy()
-    assert (members[exit_row:] == 0).all() and (members[:exit_row] == 3).all()
+    table = model.timeseries()
+    members = table["members.AES"].to_numpy()
+    # in the month it dissolves, its one member left (Niger, who dissolves it) still counts; then nobody
+    assert (members[:exit_row] == 3).all() and members[exit_row] == 1 and (members[exit_row + 1 :] == 0).all()
+    assert table["member.AES.NER"].iloc[exit_row] == 1 and table["member.AES.MLI"].iloc[exit_row] == 0
     ev = model.events
     assert ev.loc[ev["kind"] == "dissolution", ["date", "bloc"]].values.tolist() == [["2024-07", "AES"]]
 
