@@ -52,6 +52,12 @@ class Bloc(mesa.Agent):
         return self._states(self.model.world.members)
 
     @property
+    def dissolved_by(self) -> set[str]:
+        """The members that dissolved it (its last members; empty while it lasts). The monthly series count them
+        as members in the month it dissolves."""
+        return self._states(self.model.world.dissolvers)
+
+    @property
     def suspended(self) -> set[str]:
         return self._states(self.model.world.suspended)
 

@@ -681,13 +681,28 @@ class Posterior:
         return _sha256(self.path)
 
 
+BUNDLED_POSTERIOR = "calibrated"  # the name of the posterior shipped in liptako/data (data/README.md)
+
+
+def bundled_posterior() -> Path:
+    """The posterior shipped with Liptako: the fifth ABC run's last population (docs/validation.md, section 5), a
+    rerun on today's model of the run whose medians became the registry's defaults; its medians agree with them
+    within its spread."""
+    from importlib import resources
+
+    return Path(str(resources.files("liptako.data").joinpath("posterior.parquet")))
+
+
 def load_posterior(path: str | Path) -> Posterior:
-    """Read a ``posterior.parquet``; :class:`InputError` names the file and what is wrong (not Parquet, no
-    ``weight`` or no parameter column, an unknown parameter, a value outside its registry range, bad weights)."""
+    """Read a ``posterior.parquet`` (or ``"calibrated"``: :func:`bundled_posterior`); :class:`InputError` names
+    the file and what is wrong (not Parquet, no ``weight`` or no parameter column, an unknown parameter, a value
+    outside its registry range, bad weights)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
+    if str(path) == BUNDLED_POSTERIOR and not path.exists():
+        path = bundled_posterior()
     shown = str(path)
     what = "a posterior has one column per registry parameter and a weight column (from `liptako calibrate`)"
     if not path.is_file():

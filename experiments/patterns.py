@@ -286,9 +286,10 @@ def load_patterns(path: str | Path | None = None) -> list[Pattern]:
 
 # --- measuring --------------------------------------------------------------------------------------------------
 def measure(patterns: list[Pattern], reps: int, seed: int = 1, threads: int | None = None,
-            resamples: int = 400) -> list[dict]:  # fmt: skip
-    """Each pattern's value in ``reps`` replications of its scenario, with a 90% bootstrap interval over
-    replications, beside the record and the band."""
+            resamples: int = 400, overrides: dict[str, float] | None = None) -> list[dict]:  # fmt: skip
+    """Each pattern's value in ``reps`` replications of its scenario (with registry ``overrides`` on top of the
+    scenario's values, if given), with a 90% bootstrap interval over replications, beside the record and the
+    band."""
     from .batch import replicate
 
     batches: dict[str, Any] = {}
@@ -296,7 +297,7 @@ def measure(patterns: list[Pattern], reps: int, seed: int = 1, threads: int | No
     rows = []
     for p in patterns:
         if p.scenario not in batches:
-            batches[p.scenario] = replicate(p.scenario, reps, seed=seed, threads=threads)
+            batches[p.scenario] = replicate(p.scenario, reps, seed=seed, threads=threads, overrides=overrides)
         num, den = STATISTICS[p.statistic](batches[p.scenario], p.options)
         value = float(num.sum() / den.sum()) if den.sum() > 0 else None
         pick = rng.integers(0, len(num), size=(resamples, len(num)))

@@ -90,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
                    help="change a registry parameter (repeatable); `liptako params` lists them")  # fmt: skip
     p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                   help="a posterior.parquet from `liptako calibrate`: each replication draws its parameters from it "
-                        "(weighted; reproducible from --seed; recorded with the results)")  # fmt: skip
+                   help="a posterior.parquet from `liptako calibrate`, or `calibrated` (the one shipped): each "
+                        "replication draws its parameters from it (weighted; reproducible from --seed; recorded "
+                        "with the results)")  # fmt: skip
     p.add_argument("--reps", type=int, default=None, metavar="N",
                    help="replications of each scenario (results folder of the sweep kind)")  # fmt: skip
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -114,8 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("history", metavar="HISTORY", help="a history TOML file, or a bundled history's name")
     _batch_options(p)
     p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                   help="a posterior.parquet from `liptako calibrate`: each replication draws its parameters from "
-                        "it, so the forecast carries parameter uncertainty as well as chance")  # fmt: skip
+                   help="a posterior.parquet from `liptako calibrate`, or `calibrated` (the one shipped): each "
+                        "replication draws its parameters from it, so the forecast carries parameter uncertainty as "
+                        "well as chance")  # fmt: skip
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="folder for evaluation.json and the plots (default: results/evaluate-NAME)")  # fmt: skip
 
@@ -186,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="results folder (default: results/NAME; results/NAME-posterior with --posterior)")  # fmt: skip
     p.add_argument("--force", action="store_true", help="replace a results folder that holds another experiment")
     p.add_argument("--posterior", type=Path, default=None, metavar="FILE",
-                   help="a posterior.parquet from `liptako calibrate`: replication r of every design point draws "
-                        "its parameters from it (draw r, the same at every point and in every scenario), so results "
+                   help="a posterior.parquet from `liptako calibrate`, or `calibrated` (the one shipped): "
+                        "replication r of every design point draws its parameters from it (draw r, the same at "
+                        "every point and in every scenario), so results "
                         "carry parameter uncertainty besides chance; a design cannot vary a drawn one")  # fmt: skip
     _executor_options(p)
 
@@ -280,8 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _batch_options(p: argparse.ArgumentParser) -> None:
-    """--reps, --seed and --workers of the commands that run one batch of replications (evaluate, patterns);
-    :func:`_check_batch_options` checks them."""
+    """--set, --reps, --seed and --workers of the commands that run one batch of replications (evaluate,
+    patterns); :func:`_check_batch_options` checks them."""
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                   help="run with a registry parameter changed (repeatable), e.g. to see whether the model still "
+                        "fits the record with another value; `liptako params` lists them")  # fmt: skip
     p.add_argument("--reps", type=int, default=1000, metavar="N", help="replications (default: 1,000)")
     p.add_argument("--seed", type=int, default=1, help="root seed of the replications (default: 1)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
@@ -776,7 +782,8 @@ def cmd_evaluate(args) -> int:
 
     _check_batch_options(args)
     history = load_history(args.history)  # every check before any run or output
-    posterior = _posterior(args.posterior, {})
+    overrides = parse_overrides(args.overrides)
+    posterior = _posterior(args.posterior, overrides)
     out = args.out or Path("results") / f"evaluate-{history.name}"
     print(f"{history.title}: {len(history.observations)} observations; running {history.scenario.name} "
           f"{args.reps:,} times", file=sys.stderr)  # fmt: skip
@@ -784,10 +791,15 @@ def cmd_evaluate(args) -> int:
     if posterior is not None:
         draws, record = _draw_posterior(posterior, args.posterior, args.reps, args.seed,
                                         kept="evaluation.json records the posterior", file=sys.stderr)  # fmt: skip
+    if overrides:
+        draws = [{**overrides, **d} for d in draws] if draws else [overrides] * args.reps
+        print(f"with {', '.join(f'{k}={v:g}' for k, v in overrides.items())}", file=sys.stderr)
     result = evaluation.run_and_evaluate(history, args.reps, seed=args.seed, threads=args.workers, progress=True,
                                          draws=draws)  # fmt: skip
     if record is not None:
         result["posterior"] = record
+    if overrides:
+        result["overrides"] = overrides
     result["version"] = _version()
     print(evaluation.table(result))
     paths = evaluation.write(result, out)
@@ -801,11 +813,15 @@ def cmd_patterns(args) -> int:
 
     _check_batch_options(args)
     found = patterns.load_patterns(args.file)  # every check before any run or output
-    rows = patterns.measure(found, args.reps, seed=args.seed, threads=args.workers)
+    overrides = parse_overrides(args.overrides)
+    if overrides:
+        print(f"with {', '.join(f'{k}={v:g}' for k, v in overrides.items())}", file=sys.stderr)
+    rows = patterns.measure(found, args.reps, seed=args.seed, threads=args.workers, overrides=overrides or None)
     print(patterns.table(rows))
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "patterns.json"
-    document = {"patterns": rows, "seed": args.seed, "reps": args.reps, "version": _version()}
+    document = {"patterns": rows, "seed": args.seed, "reps": args.reps, "overrides": overrides,
+                "version": _version()}  # fmt: skip
     atomic_write_json(path, document)
     print(f"wrote {path}")
     return 0

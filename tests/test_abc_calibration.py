@@ -385,3 +385,20 @@ def test_neither_import_liptako_nor_loading_a_posterior_imports_pyabc(tiny):
             f"load_posterior({str(tiny / ac.POSTERIOR)!r}).draw(3, 1); print('pyabc' in sys.modules)")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_shipped_posterior_is_named_calibrated_and_holds_the_defaults(tmp_path):
+    """`--posterior calibrated` is the posterior shipped in liptako/data (data/README.md): its parameters are the
+    registry's calibrated ones, and each default lies inside its central 90% (the defaults are the medians of the
+    run it repeats on today's model)."""
+    posterior = ac.load_posterior(ac.BUNDLED_POSTERIOR)
+    assert posterior.path == ac.bundled_posterior() and posterior.path.is_file()
+    assert set(posterior.parameters) == {"coup_insecurity_effect", "coup_insecurity_shape", "coup_insecurity_deaths",
+                                         "commitment_rival", "founding_rate"}  # fmt: skip
+    summary = ac.summarise(posterior.frame, ac.free_parameters(posterior.parameters))
+    for name, s in summary.items():
+        assert s["q05"] < BY_NAME[name].default < s["q95"], name
+    assert main(["run", "baseline", "--reps", "3", "--months", "6", "--posterior", "calibrated", "--workers", "1",
+                 "--out", str(tmp_path / "runs")]) == 0  # fmt: skip
+    manifest = json.loads((tmp_path / "runs" / "manifest.json").read_text())
+    assert manifest["experiment"]["posterior"]["draws"] == posterior.draw(3, seed=1)

@@ -276,3 +276,14 @@ def test_report_of_an_evaluation_folder_and_a_section_in_an_experiment_report(tm
     assert main(["report", str(both)]) == 0
     page = (both / "report.html").read_text()
     assert "Against the record" in page and "Kaplan" in page  # the experiment's own sections are still there
+
+
+def test_cli_set_changes_the_forecast_and_is_recorded(tmp_path):
+    plain, deadly = tmp_path / "plain", tmp_path / "deadly"
+    assert main(["evaluate", "g5-sahel-2017", "--reps", "30", "--out", str(plain)]) == 0
+    assert main(["evaluate", "g5-sahel-2017", "--reps", "30", "--set", "lethality=0.2", "--out", str(deadly)]) == 0
+    a, b = (json.loads((x / "evaluation.json").read_text()) for x in (plain, deadly))
+    median = {doc.get("overrides", {}).get("lethality"): next(o for o in doc["observations"]
+                                                            if o["id"] == "deaths-2018-2019")["median"]
+              for doc in (a, b)}  # fmt: skip
+    assert median[0.2] > 1.5 * median[None] and b["overrides"] == {"lethality": 0.2} and "overrides" not in a

@@ -105,10 +105,15 @@ class Audit:
     def check_membership(self) -> None:
         m = self.model
         row = m.timeseries().iloc[-1]
+        month = parse_month(row["date"])
         for bid, bloc in m.blocs.items():
             recorded = row[f"members.{bid}"]
-            if recorded != len(bloc.members):
-                self.fail(f"members.{bid} = {recorded} but {bid} has {len(bloc.members)} members")
+            # in the month it dissolves, the series counts the members who dissolve it
+            expected = bloc.dissolved_by if bloc.dissolved_month == month else bloc.members
+            if recorded != len(expected):
+                self.fail(f"members.{bid} = {recorded} but {bid} has {len(expected)} members")
+            if not bloc.dissolved and bloc.dissolved_by:
+                self.fail(f"{bid} lasts but names members that dissolved it: {bloc.dissolved_by}")
             if bloc.dissolved and bloc.members:
                 self.fail(f"dissolved {bid} still has members {bloc.members}")
             for what in ("notices", "suspended", "sanctioned"):

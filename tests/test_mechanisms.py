@@ -306,6 +306,7 @@ def test_a_bloc_left_with_one_member_dissolves():
     # in the month it dissolves, its one member left (Niger, who dissolves it) still counts; then nobody
     assert (members[:exit_row] == 3).all() and members[exit_row] == 1 and (members[exit_row + 1 :] == 0).all()
     assert table["member.AES.NER"].iloc[exit_row] == 1 and table["member.AES.MLI"].iloc[exit_row] == 0
+    assert model.blocs["AES"].dissolved_by == {"NER"}
     ev = model.events
     assert ev.loc[ev["kind"] == "dissolution", ["date", "bloc"]].values.tolist() == [["2024-07", "AES"]]
 

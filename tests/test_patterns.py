@@ -136,3 +136,18 @@ def test_a_junta_that_hands_over_counts_as_civilian_from_the_next_year():
     quiet = ~panel["rep"].isin(couped).to_numpy()
     assert military[(year == 2024) & quiet].all()  # the year began under the junta
     assert not military[(year >= 2025) & quiet].any()
+
+
+def test_cli_set_runs_with_a_parameter_changed_and_records_it(tmp_path, capsys):
+    """`--set` answers "does the model still fit with another value?": a deadlier war moves the deaths pattern
+    up, the value is recorded, and an unknown name is refused with exit status 2 before anything runs."""
+    assert main(["patterns", "--reps", "30", "--out", str(tmp_path / "a")]) == 0
+    assert main(["patterns", "--reps", "30", "--set", "lethality=0.2", "--out", str(tmp_path / "b")]) == 0
+    a, b = (json.loads((tmp_path / x / "patterns.json").read_text()) for x in "ab")
+    deaths = {doc["overrides"].get("lethality"): next(r for r in doc["patterns"] if r["id"] == "deaths-first-year")
+              for doc in (a, b)}  # fmt: skip
+    assert deaths[0.2]["model"] > 1.5 * deaths[None]["model"]
+    assert a["overrides"] == {} and b["overrides"] == {"lethality": 0.2}
+    capsys.readouterr()
+    assert main(["patterns", "--reps", "30", "--set", "lethalty=0.2", "--out", str(tmp_path / "c")]) == 2
+    assert "did you mean lethality" in capsys.readouterr().err and not (tmp_path / "c").exists()
