@@ -146,9 +146,11 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("force_multiplier", 4.0, "soldiers per fighter", 0.5, 20.0,
        "Weight of one insurgent fighter against one soldier (asymmetric warfare).", CALIBRATED,
        group=_INSURGENCY),
-    _p("territory_growth", 0.05, "per month", 0.0, 0.5,
-       "Rate at which armed groups gain territory when they hold the balance of force (g).", CALIBRATED,
-       group=_INSURGENCY),
+    _p("territory_growth", 0.08, "per month", 0.0, 0.5,
+       "Rate at which armed groups gain territory when they hold the balance of force (g).",
+       "calibrated by hand: docs/validation.md (§4, 4 December): Burkina Faso's territory contested from about "
+       "0.05 in 2017 to over 0.40 in 2022 (pattern g5-bfa-territory; 0.24 at the earlier 0.05, 0.41 now), "
+       "with the armed groups' ceiling below", group=_INSURGENCY),
     _p("territory_rollback", 0.06, "per month", 0.0, 0.5,
        "Rate at which state forces retake territory when they hold the balance of force and reach the whole "
        "ground (r).", CALIBRATED, group=_INSURGENCY),
@@ -183,8 +185,12 @@ REGISTRY: tuple[Parameter, ...] = (
        "ground.", group=_INSURGENCY),
     _p("fighter_spread", 0.01, "per month", 0.0, 0.2,
        "Monthly share of fighters that move across a border toward weaker neighbours.", group=_INSURGENCY),
-    _p("fighters_per_million", 1500.0, "fighters per million people", 10.0, 20000.0,
-       "Ceiling on an armed group's fighters in a state, per million inhabitants.", group=_INSURGENCY),
+    _p("fighters_per_million", 500.0, "fighters per million people", 10.0, 20000.0,
+       "Ceiling on an armed group's fighters in a state, per million inhabitants.",
+       "calibrated by hand: docs/validation.md (§4, 4 December): JNIM had about 6,000-7,000 fighters and "
+       "Islamic State Sahel 2,000-3,000 in 2023 across Mali, Burkina Faso and Niger (calibration.md); at the "
+       "earlier 1,500 a million the G5 runs grew to 14,500 fighters in Mali alone by 2023; 500 a million still "
+       "lets one group reach 11,500 in Mali", group=_INSURGENCY),
     _p("operating_threshold", 50.0, "fighters", 1.0, 1000.0,
        "Fighters from which an armed group counts as operating in a state (and can spread further from it).",
        group=_INSURGENCY),
@@ -425,10 +431,11 @@ REGISTRY: tuple[Parameter, ...] = (
        "Rise of log-hazard in the months after a successful coup in a neighbouring state (decays with the "
        "coup trap's time).",
        "Miller, Joseph & Ohl 2018: weak or none in robust tests, hence 0 (calibration.md)", group=_COUPS),
-    _p("coup_success_intercept", -1.1, "log-odds", -6.0, 6.0,
+    _p("coup_success_intercept", -1.0, "log-odds", -6.0, 6.0,
        "Log-odds that an attempt succeeds against a fully cohesive, fully legitimate, unprotected regime.",
        "calibrated so about half of attempts succeed: Powell & Thyne 47% in West Africa 2000-2019, 106 of 214 in "
-       "Africa (calibration.md; success-share pattern)",
+       "Africa (calibration.md; success-share pattern; -1.1 until the armed groups' ceiling of 4 December, which "
+       "left the share at 0.35)",
        group=_COUPS),
     _p("coup_success_cohesion", 1.0, "log-odds per unit", 0.0, 10.0,
        "Rise of the success log-odds per unit of lost cohesion (1 - K).", group=_COUPS),

@@ -100,9 +100,7 @@ def test_bad_patterns_files_get_one_clear_line(tmp_path, text, message):
 # --- The model against the bands (issue 8) ----------------------------------------------------------------------
 # Patterns the model does not yet reproduce, with the reason (docs/validation.md). Strict: when a change brings
 # one into its band, the test says so and the entry must go.
-NOT_YET = {
-    "g5-bfa-territory": "Burkina Faso loses ground in the G5 years but too slowly (about 0.25 by 2022-12, record 0.4)",
-}
+NOT_YET: dict[str, str] = {}  # empty since 4 December (g5-bfa-territory came in with the armed groups' ceiling)
 
 
 @pytest.fixture(scope="module")
