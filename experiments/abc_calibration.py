@@ -685,9 +685,9 @@ BUNDLED_POSTERIOR = "calibrated"  # the name of the posterior shipped in liptako
 
 
 def bundled_posterior() -> Path:
-    """The posterior shipped with Liptako: the fifth ABC run's last population (docs/validation.md, section 5), a
-    rerun on today's model of the run whose medians became the registry's defaults; its medians agree with them
-    within its spread."""
+    """The posterior shipped with Liptako: the eighth ABC run's last population (docs/validation.md, section 5), a
+    rerun on today's model of the run whose medians became the registry's defaults; its 90% intervals hold
+    them."""
     from importlib import resources
 
     return Path(str(resources.files("liptako.data").joinpath("posterior.parquet")))
