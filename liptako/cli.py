@@ -282,6 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say_overrides(overrides: dict[str, float]) -> None:
+    """Tell the user which registry values a batch command (patterns, evaluate) runs with."""
+    print(f"with {', '.join(f'{k}={v:g}' for k, v in overrides.items())}", file=sys.stderr)
+
+
 def _batch_options(p: argparse.ArgumentParser) -> None:
     """--set, --reps, --seed and --workers of the commands that run one batch of replications (evaluate,
     patterns); :func:`_check_batch_options` checks them."""
@@ -793,7 +798,7 @@ def cmd_evaluate(args) -> int:
                                         kept="evaluation.json records the posterior", file=sys.stderr)  # fmt: skip
     if overrides:
         draws = [{**overrides, **d} for d in draws] if draws else [overrides] * args.reps
-        print(f"with {', '.join(f'{k}={v:g}' for k, v in overrides.items())}", file=sys.stderr)
+        _say_overrides(overrides)
     result = evaluation.run_and_evaluate(history, args.reps, seed=args.seed, threads=args.workers, progress=True,
                                          draws=draws)  # fmt: skip
     if record is not None:
@@ -815,7 +820,7 @@ def cmd_patterns(args) -> int:
     found = patterns.load_patterns(args.file)  # every check before any run or output
     overrides = parse_overrides(args.overrides)
     if overrides:
-        print(f"with {', '.join(f'{k}={v:g}' for k, v in overrides.items())}", file=sys.stderr)
+        _say_overrides(overrides)
     rows = patterns.measure(found, args.reps, seed=args.seed, threads=args.workers, overrides=overrides or None)
     print(patterns.table(rows))
     args.out.mkdir(parents=True, exist_ok=True)

@@ -104,7 +104,7 @@ def allocate(s, w, r, k, p):
     w.to_blocs[r, k] = spent
     weights = w.scratch[r, 3]
     total = 0.0
-    for i in range(len(s.code)):  # loops, not array expressions: numba's slice arithmetic costs more than this
+    for i in range(len(s.code)):
         weights[i] = weight(s, w, r, k, i, p) if partners.eligible(w, r, k, i) else 0.0
         total += weights[i]
     w.weight_peak[r, k] = max(w.weight_peak[r, k], total)  # the best opportunities it has had
