@@ -381,11 +381,13 @@ REGISTRY: tuple[Parameter, ...] = (
        "seed article ('concerns over mounting insecurity and frustrations with the political class drove "
        "support for the coup'); " + _ABC + "90% interval 3.6-9.7)",
        group=_COUPS),
-    _p("coup_insecurity_deaths", 0.81, "deaths per 100,000 per month", 0.01, 10.0,
+    _p("coup_insecurity_deaths", 0.5, "deaths per 100,000 per month", 0.01, 10.0,
        "V_half: the monthly conflict deaths per 100,000 inhabitants at which the insecurity effect on a "
        "civilian government's coup hazard is half its maximum.",
-       _ABC + "0.807, rounded to 0.81 for the slider grid; 90% interval 0.17-1.8; about Mali's toll in "
-       "2019-2020)", group=_COUPS),
+       "calibrated by hand: docs/validation.md (§4, 6 December): once the G5 scenario's Mali insurgency was "
+       "brought down to the record's share of the deaths, the ABC posterior median 0.807 set coups off at about "
+       "twice the tolls that preceded Mali's and Burkina Faso's (0.5 is inside that posterior's 90% interval "
+       "0.09-1.3; about Mali's toll in 2019-2020)", group=_COUPS),
     _p("coup_insecurity_shape", 2.40, "exponent", 0.5, 6.0,
        "Shape n of the insecurity term V^n / (V^n + V_half^n): 1 a saturating curve, above 1 a threshold (little "
        "effect of sporadic violence, most of it once the toll nears V_half).",
