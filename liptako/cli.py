@@ -682,7 +682,8 @@ def describe(result) -> str:
     )
     share = s["coup_success_share"]
     lines.append(
-        f"  coups: {s['coup_attempts']} attempts, {s['coup_successes']} successful "
+        f"  coups: {s['coup_attempts']} attempt{'' if s['coup_attempts'] == 1 else 's'}, "
+        f"{s['coup_successes']} successful "
         + (
             f"({s['coup_attempt_rate']:.2f} attempts per junta-year"
             if s["coup_attempt_rate"] == s["coup_attempt_rate"]
