@@ -107,10 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate",
         help="score the model's forecasts against a history file (what was observed)",
         description="Run the history's scenario --reps times and score the forecast of each observation: the "
-        "median and central 50/80/90%% intervals, the probability given to what was observed, the PIT, CRPS or "
+        "median and central 50/80/90% intervals, the probability given to what was observed, the PIT, CRPS or "
         "ranked probability score, and Brier and log scores of the yes/no facts. Prints a table and writes "
         "evaluation.json and evaluation.png/.svg (reliability diagram and PIT histogram) into --out. "
-        "histories/g5-sahel-2017.toml (bundled as g5-sahel-2017) is an example.",
+        "Bundled histories (by name): g5-sahel-2017, the G5 Sahel 2017-2023, and sahel-region-2017, the "
+        "region's other facts of those years (histories/*.toml).",
     )
     p.add_argument("history", metavar="HISTORY", help="a history TOML file, or a bundled history's name")
     _batch_options(p)
@@ -126,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure the patterns of the record (coup rates, honour rate, deaths, exits) on runs",
         description="Run each pattern's scenario --reps times and print, for every pattern of the file (default: "
         "the bundled data/patterns.toml), the record's value, the band the model should fall in, the model's "
-        "value with a 90%% bootstrap interval over replications, and whether it is in the band. Writes "
+        "value with a 90% bootstrap interval over replications, and whether it is in the band. Writes "
         "patterns.json into --out.",
     )
     p.add_argument("file", metavar="FILE", nargs="?", default=None, help="a patterns TOML file")

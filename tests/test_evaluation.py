@@ -44,6 +44,15 @@ def test_every_bundled_history_loads_by_name(path):
     assert len(ids) == len(set(ids)) and all(o.source for o in history.observations)
 
 
+def test_evaluate_help_names_every_bundled_history(capsys):
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--help"])
+    text = " ".join(capsys.readouterr().out.replace("-\n", "-").split())  # argparse wraps at hyphens
+    assert "%%" not in text
+    for path in (ROOT / "histories").glob("*.toml"):
+        assert path.stem in text
+
+
 def test_the_g5_history_is_inside_the_forecast_and_beats_the_base_rates():
     """Issue 8's bar: at least 80% of the G5's observations inside the central 80% intervals, and a Brier skill
     above 0 against the base rates (15 of 16 on every root seed 10-19 with 500 replications, 6 December)."""
