@@ -57,7 +57,8 @@ def coup_hazard(legitimacy, cohesion, deaths_per_100k, share_abroad, unpaid_shar
     """Monthly probability of a coup attempt against a regime (``civilian`` is 1 for civilian governments);
     ``deaths_per_100k`` is the month's conflict deaths per 100,000 inhabitants: officers frustrated by a
     losing war turn on civilian politicians (``politicians`` 1: a civilian government not led by the officer
-    who seized power), while a junta, or its leader once elected, owns the war it fights."""
+    who seized power, in a country whose army attempted a coup within ``coup_insecurity_memory`` years), while
+    a junta, or its leader once elected, owns the war it fights."""
     z = (
         p.coup_legitimacy_effect * (p.legitimacy_reference - legitimacy)
         + p.coup_cohesion_effect * (p.cohesion_reference - cohesion)
@@ -105,6 +106,14 @@ def politicians(w, r, i):
     """A civilian government not led by an officer who seized power (a junta's leader elected in its
     transition is still the officer who took power by the coup)."""
     return w.civilian[r, i] and w.took_power[r, i] != w.last_success[r, i]
+
+
+@kernel(inline=True)
+def blamed_for_the_war(w, r, i, month, p):
+    """Politicians whose officers may turn on them over a losing war: an army that attempted a coup within
+    ``coup_insecurity_memory`` years (Mali, Burkina Faso and Niger before their coups at war; not Nigeria in
+    its war against Boko Haram, nor the coast's armies)."""
+    return politicians(w, r, i) and months_since_attempt(w, r, i, month) <= 12.0 * p.coup_insecurity_memory
 
 
 @kernel(inline=True)
@@ -225,7 +234,7 @@ def resolve(s, w, r, t, p):
             w.legitimacy[r, i], w.cohesion[r, i], w.deaths[r, i] / s.population[i] * 1e5,
             armies.share_abroad(s, w, r, i), w.unpaid_share[r, i], trap, w.protection[r, i],
             entrenchment(float(month - w.took_power[r, i]), p), flag(w.civilian[r, i]),
-            flag(politicians(w, r, i)), contagion(s, w, r, i, month, p), p,
+            flag(blamed_for_the_war(w, r, i, month, p)), contagion(s, w, r, i, month, p), p,
         )  # fmt: skip
         if not w.civilian[r, i]:
             w.junta_months[r] += 1

@@ -388,6 +388,13 @@ REGISTRY: tuple[Parameter, ...] = (
        "brought down to the record's share of the deaths, the ABC posterior median 0.807 set coups off at about "
        "twice the tolls that preceded Mali's and Burkina Faso's (0.5 is inside that posterior's 90% interval "
        "0.09-1.3; about Mali's toll in 2019-2020)", group=_COUPS),
+    _p("coup_insecurity_memory", 15.0, "years", 0.0, 60.0,
+       "Years after a coup attempt during which officers still turn on a civilian government over a losing war: "
+       "with no attempt for longer (or none on record) the insecurity term is off, however deadly the war.",
+       "modelling assumption from the record's cases (calibration.md and the Powell & Thyne list): the coups at "
+       "war of Mali 2020, Burkina Faso 2022 and Niger 2021-2023 came 8, 7 and 11-13 years after an attempt; "
+       "Nigeria's war of 2009-2019, 16 years after its last, brought none; the coast's armies have none on record",
+       group=_COUPS),
     _p("coup_insecurity_shape", 2.40, "exponent", 0.5, 6.0,
        "Shape n of the insecurity term V^n / (V^n + V_half^n): 1 a saturating curve, above 1 a threshold (little "
        "effect of sporadic violence, most of it once the toll nears V_half).",
@@ -433,11 +440,12 @@ REGISTRY: tuple[Parameter, ...] = (
        "Rise of log-hazard in the months after a successful coup in a neighbouring state (decays with the "
        "coup trap's time).",
        "Miller, Joseph & Ohl 2018: weak or none in robust tests, hence 0 (calibration.md)", group=_COUPS),
-    _p("coup_success_intercept", -1.0, "log-odds", -6.0, 6.0,
+    _p("coup_success_intercept", -0.9, "log-odds", -6.0, 6.0,
        "Log-odds that an attempt succeeds against a fully cohesive, fully legitimate, unprotected regime.",
        "calibrated so about half of attempts succeed: Powell & Thyne 47% in West Africa 2000-2019, 106 of 214 in "
        "Africa (calibration.md; success-share pattern; -1.1 until the armed groups' ceiling of 4 December, which "
-       "left the share at 0.35)",
+       "left the share at 0.35; -1.0 until the insecurity term's memory of 6 December, which left it at 0.355; "
+       "-0.8 would put runaway-coups at 4.1%)",
        group=_COUPS),
     _p("coup_success_cohesion", 1.0, "log-odds per unit", 0.0, 10.0,
        "Rise of the success log-odds per unit of lost cohesion (1 - K).", group=_COUPS),

@@ -133,6 +133,13 @@ def g5_juntas() -> Scenario:
 
 
 @pytest.fixture(scope="session")
+def g5() -> Scenario:
+    """The G5 Sahel of 2017 as bundled: civilian governments at war whose armies attempted coups within the
+    insecurity term's memory (the baseline's civilian governments have none on record)."""
+    return derive("g5-sahel-2017", name="test-g5")
+
+
+@pytest.fixture(scope="session")
 def unstable() -> Scenario:
     """The baseline with a base coup hazard of 10% a month: hazards well above the lowest cap."""
     return derive(name="test-unstable", parameters={"coup_base_hazard": 0.1})

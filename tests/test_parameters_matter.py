@@ -65,6 +65,11 @@ ACTIVE_IN = {
     # a latent pact two juntas may found, and a civilian leader at his term limit (Mauritania, 2019)
     "founding_rate": "g5_juntas",
     "term_limit": "g5_juntas",
+    # officers turning on civilian politicians over a deadly war: armies with a recent coup, at war
+    "coup_insecurity_effect": "g5",
+    "coup_insecurity_deaths": "g5",
+    "coup_insecurity_shape": "g5",
+    "coup_insecurity_memory": "g5",
 }
 
 

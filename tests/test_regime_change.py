@@ -196,6 +196,24 @@ def test_a_deadly_war_raises_the_coup_hazard_of_politicians_only():
     assert h(100.0, 1.0, 1.0) < h(0.0, 1.0, 1.0) * np.exp(p.coup_insecurity_effect) * 1.0001  # bounded
 
 
+def test_only_an_army_with_a_recent_coup_turns_on_its_politicians_over_a_war():
+    """The coast's armies have no coup on record: the war spilling into Benin moves its officers only once an
+    attempt within ``coup_insecurity_memory`` years is on record (here 2015, eight years before the start,
+    when the coup trap has faded), and not at all with the memory set to zero."""
+
+    def benin(coups, **parameters):
+        def edit(data):
+            data["states"]["BEN"]["regime"]["coups"] = coups
+
+        scenario = derive(edit=edit, parameters=parameters or None)
+        events = replicate(scenario, 1500, seed=5, months=84).events
+        return int(((events["kind"] == "coup") & (events["state"] == "BEN")).sum())
+
+    none, recent = benin([]), benin(["2015-09"])
+    assert recent > 1.25 * none, (none, recent)
+    assert benin(["2015-09"], coup_insecurity_memory=0.0) < recent
+
+
 def test_the_insecurity_curve_is_a_threshold_above_shape_one():
     """I(V) = V^n / (V^n + V_half^n): one half at V_half whatever the shape; with n > 1, sporadic violence (a
     tenth of V_half, the coast's toll in 2023) moves fewer officers and a war at twice V_half more than n = 1."""
