@@ -384,10 +384,10 @@ REGISTRY: tuple[Parameter, ...] = (
     _p("coup_insecurity_deaths", 0.5, "deaths per 100,000 per month", 0.01, 10.0,
        "V_half: the monthly conflict deaths per 100,000 inhabitants at which the insecurity effect on a "
        "civilian government's coup hazard is half its maximum.",
-       "calibrated by hand: docs/validation.md (§4, 6 December): once the G5 scenario's Mali insurgency was "
-       "brought down to the record's share of the deaths, the ABC posterior median 0.807 set coups off at about "
-       "twice the tolls that preceded Mali's and Burkina Faso's (0.5 is inside that posterior's 90% interval "
-       "0.09-1.3; about Mali's toll in 2019-2020)", group=_COUPS),
+       "calibrated by hand: docs/validation.md (top, 6 December): once the G5 scenario's Mali insurgency was "
+       "brought down to the record's share of the deaths, the earlier ABC median 0.807 set coups off at about "
+       "twice the tolls that preceded Mali's and Burkina Faso's; the tenth ABC run, on today's model, puts the "
+       "median at 0.43, 90% interval 0.09-1.21 (about Mali's toll in 2019-2020)", group=_COUPS),
     _p("coup_insecurity_memory", 15.0, "years", 0.0, 60.0,
        "Years after a coup attempt during which officers still turn on a civilian government over a losing war: "
        "with no attempt for longer (or none on record) the insecurity term is off, however deadly the war.",
