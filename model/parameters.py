@@ -392,7 +392,7 @@ REGISTRY: tuple[Parameter, ...] = (
        "Years after a coup attempt during which officers still turn on a civilian government over a losing war: "
        "with no attempt for longer (or none on record) the insecurity term is off, however deadly the war.",
        "modelling assumption from the record's cases (calibration.md and the Powell & Thyne list): the coups at "
-       "war of Mali 2020, Burkina Faso 2022 and Niger 2021-2023 came 8, 7 and 11-13 years after an attempt; "
+       "war of Mali 2020, Burkina Faso 2022 and Niger 2021 and 2023 came 8, 6, 11 and 2 years after an attempt; "
        "Nigeria's war of 2009-2019, 16 years after its last, brought none; the coast's armies have none on record",
        group=_COUPS),
     _p("coup_insecurity_shape", 2.40, "exponent", 0.5, 6.0,
