@@ -752,7 +752,7 @@ def marginals_chart(posterior: pd.DataFrame, free: Sequence[FreeParameter], stem
         ax.axvline(weighted_quantile(x, w, 0.5), color=colour(1), lw=1.5, label="posterior median")
         ax.axvline(p.default, color="0.3", lw=1, ls="--", label="registry default")
         ax.set_xlim(p.low, p.high)
-        ax.set_xlabel(f"{p.name} ({p.unit})" if p.unit else p.name, fontsize=LABEL)
+        ax.set_xlabel(p.unit or "value", fontsize=LABEL)  # the panel's title names the parameter
         ax.set_ylabel("posterior weight", fontsize=LABEL)
         ax.set_title(p.name, fontsize=PANEL)
         tidy(ax)
