@@ -109,11 +109,11 @@ def politicians(w, r, i):
 
 
 @kernel(inline=True)
-def blamed_for_the_war(w, r, i, month, p):
+def blamed_for_the_war(w, r, i, since_attempt, p):
     """Politicians whose officers may turn on them over a losing war: an army that attempted a coup within
-    ``coup_insecurity_memory`` years (Mali, Burkina Faso and Niger before their coups at war; not Nigeria in
-    its war against Boko Haram, nor the coast's armies)."""
-    return politicians(w, r, i) and months_since_attempt(w, r, i, month) <= 12.0 * p.coup_insecurity_memory
+    ``coup_insecurity_memory`` years, ``since_attempt`` the months since its last (Mali, Burkina Faso and Niger
+    before their coups at war; not Nigeria in its war against Boko Haram, nor the coast's armies)."""
+    return politicians(w, r, i) and since_attempt <= 12.0 * p.coup_insecurity_memory
 
 
 @kernel(inline=True)
@@ -229,12 +229,13 @@ def resolve(s, w, r, t, p):
     month = s.start + t
     key = draws.stream_key(w.seed[r], draws.COUPS, t)
     for i in range(len(s.code)):
-        trap = coup_trap(months_since_attempt(w, r, i, month), p)
+        since = months_since_attempt(w, r, i, month)  # the coup trap's clock and the insecurity term's memory
+        trap = coup_trap(since, p)
         w.coup_risk[r, i] = coup_hazard(
             w.legitimacy[r, i], w.cohesion[r, i], w.deaths[r, i] / s.population[i] * 1e5,
             armies.share_abroad(s, w, r, i), w.unpaid_share[r, i], trap, w.protection[r, i],
             entrenchment(float(month - w.took_power[r, i]), p), flag(w.civilian[r, i]),
-            flag(blamed_for_the_war(w, r, i, month, p)), contagion(s, w, r, i, month, p), p,
+            flag(blamed_for_the_war(w, r, i, since, p)), contagion(s, w, r, i, month, p), p,
         )  # fmt: skip
         if not w.civilian[r, i]:
             w.junta_months[r] += 1
