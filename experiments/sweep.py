@@ -114,10 +114,21 @@ def plan(e: Experiment) -> tuple[pd.DataFrame, list[Task]]:
     return design, tasks
 
 
-def chunk_size(n_runs: int, workers: int) -> int:
-    """Big enough to amortise task overhead (a chunk runs as one batch), small enough to balance load between
-    workers and lose little on a kill."""
-    return max(1, min(1000, math.ceil(n_runs / (workers * 4))))
+MAX_CHUNK, MIN_CHUNK = 1000, 32
+
+
+def chunk_sizes(n_runs: int, workers: int) -> list[int]:
+    """Runs per chunk, in order: each a share of the runs not yet given out (guided scheduling), at most
+    ``MAX_CHUNK`` and at least ``MIN_CHUNK``. The first chunks are big enough to amortise a chunk's cost (a
+    batch, two tables, two files), the last small so that the workers finish together instead of one idling
+    while another runs a big last chunk; no chunk loses much on a kill."""
+    sizes, left = [], n_runs
+    while left > 0:
+        size = min(left, max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(left / (2 * workers)))))
+        size = left if left - size < MIN_CHUNK else size  # no stub of a chunk at the end
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 @contextmanager
@@ -229,15 +240,15 @@ def execute(
         result = {"total": len(tasks), "skipped": len(tasks) - len(todo), "done": 0}
         if not todo:
             return result
-        size = chunk_size(len(todo), n_workers)
         number = store.next_part()
         # Workers of a local pool write their own part files (atomically, as the main process would), so that
         # converting and writing Parquet runs in parallel instead of in this process.
         here = str(store.root) if isinstance(executor, ProcessPoolExecutor) else None
-        chunks = []
-        for i in range(0, len(todo), size):
-            chunks.append(Chunk(number, scenarios, tuple(todo[i : i + size]), here))
+        chunks, first = [], 0
+        for size in chunk_sizes(len(todo), n_workers):
+            chunks.append(Chunk(number, scenarios, tuple(todo[first : first + size]), here))
             number += 1
+            first += size
         progress = Progress(len(tasks), result["skipped"], e.name, stream=open(os.devnull, "w") if quiet else None)
         pending: set[Future] = set()
         queue = iter(chunks)

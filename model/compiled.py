@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numba
@@ -66,6 +67,51 @@ CACHE_DIR = _cache_dir()
 numba.config.CACHE_DIR = CACHE_DIR  # read by numba when a function is decorated: set it before any @kernel
 
 
+# --- Loading cached code without the compiler's registries ------------------------------------------------------
+_loading = threading.local()
+
+
+def _lean_cache_loads() -> None:
+    """Let numba load machine code from its disk cache without first importing its compiler's registries.
+
+    Before it reads a cached function, numba "refreshes" its CPU target: it imports the modules that teach its
+    compiler every numpy and Python feature (some 40 of them, 0.4 s, most of a sweep worker's start-up), though
+    loading finished machine code needs only the runtime (NRT). While a cache entry loads, the refresh now
+    starts the runtime alone. Nothing is lost: numba refreshes again before it compiles anything (in
+    ``compile_extra``), and its registries load incrementally, so the first compile in the process installs
+    them all. Results are the same either way (the golden record is run both ways by the tests); a numba
+    without these two hooks is left as it is.
+    """
+    from numba.core import caching, cpu
+    from numba.core.runtime import rtsys
+
+    full = getattr(cpu.CPUContext, "load_additional_registries", None)
+    load = getattr(caching.Cache, "load_overload", None)
+    if full is None or load is None or getattr(full, "_lean", False):
+        return
+
+    def load_additional_registries(self):
+        if getattr(_loading, "active", False):
+            rtsys.initialize(self)
+        else:
+            full(self)
+
+    def load_overload(self, sig, target_context):
+        _loading.active = True
+        try:
+            return load(self, sig, target_context)
+        finally:
+            _loading.active = False
+
+    load_additional_registries._lean = True
+    cpu.CPUContext.load_additional_registries = load_additional_registries
+    caching.Cache.load_overload = load_overload
+
+
+if os.environ.get("LIPTAKO_FULL_NUMBA_LOAD") != "1":
+    _lean_cache_loads()
+
+
 def kernel(function=None, *, inline: bool = False):
     """Compile a rule or a phase with numba (no Python objects inside), caching the machine code on disk.
 
@@ -93,6 +139,13 @@ class Struct(types.StructRef):
 
     def preprocess_fields(self, fields):
         return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+    @property
+    def mangling_args(self):
+        """A short name in the symbols of compiled code: by default a function's symbol spells out every
+        field and type of the world (about 30,000 characters), which the linker and the cache then read
+        and hash for each of some 200 functions. A digest of that spelling identifies the type as well."""
+        return f"Struct_{hashlib.sha256(self.name.encode()).hexdigest()[:16]}", ()
 
 
 class _UncountedStructModel(models.StructRefModel):

@@ -130,3 +130,39 @@ def test_the_mesa_model_grows_its_slots_and_replays_exactly(monkeypatch):
     small = LiptakoModel("baseline", rng=6, months=40).run()
     pd.testing.assert_frame_equal(reference.timeseries(), small.timeseries(), check_exact=True)
     assert reference.story == small.story
+
+
+LOAD = """\
+import hashlib, sys
+import numba, numpy as np
+import liptako
+batch = liptako.replicate("baseline", 20, seed=5)
+digest = hashlib.sha256(batch.simulation.state_series.tobytes() + batch.summary.to_csv().encode()).hexdigest()
+print(digest, "numba.np.arraymath" in sys.modules)
+
+@numba.njit
+def fresh(x):  # compiled in the same process after the engine loaded: needs the compiler's registries
+    return np.sort(x)[::-1].cumsum()[-1] + np.linalg.norm(x)
+
+print(fresh(np.arange(4.0)) == 6.0 + 14.0**0.5)
+"""
+
+
+def test_the_engine_loads_from_the_cache_without_the_compiler_and_gives_the_same_results():
+    """The cached engine loads without numba's compiler registries (compiled.py: most of a worker's start-up);
+    the results equal those of numba's full load, and code compiled later in the process still works."""
+    import os
+    import subprocess
+    import sys
+
+    run("baseline", seed=1, months=2)  # the engine is in the disk cache before the fresh processes start
+    out = {}
+    for mode in ("lean", "full"):
+        env = {**os.environ, "LIPTAKO_FULL_NUMBA_LOAD": "1" if mode == "full" else "0"}
+        done = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, env=env, check=True)
+        out[mode] = done.stdout.split()
+    lean_digest, lean_registries, lean_compiles = out["lean"]
+    full_digest, full_registries, full_compiles = out["full"]
+    assert lean_digest == full_digest
+    assert (lean_registries, full_registries) == ("False", "True")
+    assert lean_compiles == full_compiles == "True"

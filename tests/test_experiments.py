@@ -18,6 +18,7 @@ from liptako.cli import main
 from liptako.experiments import execute, load, load_experiment, load_series
 from liptako.experiments.designs import count_points, points, replication_seeds
 from liptako.experiments.spec import replications_experiment
+from liptako.experiments.sweep import MAX_CHUNK, MIN_CHUNK, chunk_sizes
 from liptako.model.errors import InputError
 from liptako.model.parameters import BY_NAME
 from liptako.model.scenario import bundled_names
@@ -140,8 +141,20 @@ def test_a_real_local_dask_cluster_gives_the_same_table(small_file, tmp_path, re
     pd.testing.assert_frame_equal(load(out), reference)
 
 
+@pytest.mark.parametrize("runs", [1, 31, 64, 1000, 3000, 45056])
+@pytest.mark.parametrize("workers", [1, 2, 8])
+def test_chunks_shrink_toward_the_end_so_that_workers_finish_together(runs, workers):
+    sizes = chunk_sizes(runs, workers)
+    assert sum(sizes) == runs and all(1 <= s <= MAX_CHUNK for s in sizes)
+    assert sizes[:-1] == sorted(sizes[:-1], reverse=True)  # (the last may take a stub of fewer than MIN_CHUNK)
+    assert all(s >= MIN_CHUNK for s in sizes) or len(sizes) == 1
+    if runs >= 1000:
+        assert len(sizes) >= 2 * workers  # every worker gets work, more than once
+        assert sizes[-1] <= 2 * MIN_CHUNK  # and the last chunk is short: little time with one worker idle
+
+
 def test_a_sweep_killed_midway_and_resumed_gives_the_uninterrupted_table(tmp_path):
-    # 3,000 runs: four chunks of 750 on one worker, long enough (a second or so each) to kill between them
+    # 3,000 runs: chunks of 1,000, 1,000, 500, ... on one worker, long enough (a second or so) to kill between
     text = SMALL.replace("samples = 6", "samples = 1500").replace("months = 24", "months = 60")
     path = write(tmp_path, text)
     whole = tmp_path / "whole"
