@@ -126,6 +126,7 @@ def main() -> None:
         each = [two / (2 * one) for one, two in zip(rates["1 worker"], rates["2 workers"], strict=True)]
         print(f"  parallel efficiency on 2 workers: {rate['2 workers'] / (2 * rate['1 worker']):.0%} of the medians; "
               f"{min(each):.0%} to {max(each):.0%} over the repeats (goal >= 85%)")  # fmt: skip
+        print(f"  each repeat: {', '.join(f'{x:.0%}' for x in each)}")
         print(f"  Dask local on 2 workers vs the process pool: {rate['dask local x2'] / rate['2 workers']:.0%}")
         for runs in args.memory_runs:
             m = found["2 workers"][0] if runs == args.runs else measure(runs, 2, None, folder)
