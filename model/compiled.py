@@ -72,27 +72,28 @@ _loading = threading.local()
 
 
 def _lean_cache_loads() -> None:
-    """Let numba load machine code from its disk cache without first importing its compiler's registries.
+    """Let numba load machine code from its disk cache without first loading its compiler's registries.
 
     Before it reads a cached function, numba "refreshes" its CPU target: it imports the modules that teach its
-    compiler every numpy and Python feature (some 40 of them, 0.4 s, most of a sweep worker's start-up), though
-    loading finished machine code needs only the runtime (NRT). While a cache entry loads, the refresh now
-    starts the runtime alone. Nothing is lost: numba refreshes again before it compiles anything (in
-    ``compile_extra``), and its registries load incrementally, so the first compile in the process installs
-    them all. Results are the same either way (the golden record is run both ways by the tests); a numba
-    without these two hooks is left as it is.
+    compiler every numpy and Python feature (some 40 of them) and installs their typing and lowering rules,
+    0.4-0.5 s and most of a sweep worker's start-up, though loading finished machine code needs only numba's
+    runtime (NRT). While a cache entry loads, the refresh now starts the runtime alone. Nothing is lost: numba
+    refreshes both contexts again before it compiles anything (in ``compile_extra``), and its registries load
+    incrementally, so the first compile in the process installs them all. The results are the same either way
+    (a test runs the baseline both ways in fresh processes and compiles new code after the lean load);
+    ``LIPTAKO_FULL_NUMBA_LOAD=1`` keeps numba's own load, and a numba without these two hooks is left as it is.
     """
     from numba.core import caching, cpu
     from numba.core.runtime import rtsys
 
-    full = getattr(cpu.CPUContext, "load_additional_registries", None)
+    full = getattr(cpu.CPUContext, "refresh", None)
     load = getattr(caching.Cache, "load_overload", None)
     if full is None or load is None or getattr(full, "_lean", False):
         return
 
-    def load_additional_registries(self):
+    def refresh(self):
         if getattr(_loading, "active", False):
-            rtsys.initialize(self)
+            rtsys.initialize(self)  # all that loading machine code needs
         else:
             full(self)
 
@@ -103,8 +104,8 @@ def _lean_cache_loads() -> None:
         finally:
             _loading.active = False
 
-    load_additional_registries._lean = True
-    cpu.CPUContext.load_additional_registries = load_additional_registries
+    refresh._lean = True
+    cpu.CPUContext.refresh = refresh
     caching.Cache.load_overload = load_overload
 
 
