@@ -143,9 +143,9 @@ class Struct(types.StructRef):
 
     @property
     def mangling_args(self):
-        """A short name in the symbols of compiled code: by default a function's symbol spells out every
-        field and type of the world (about 30,000 characters), which the linker and the cache then read
-        and hash for each of some 200 functions. A digest of that spelling identifies the type as well."""
+        """A short name in the symbols of compiled code: by default each function's symbol spells out every
+        field and type of the world (about 30,000 characters), which made the disk cache 56 MB instead of
+        14 MB. A digest of that spelling identifies the type as well."""
         return f"Struct_{hashlib.sha256(self.name.encode()).hexdigest()[:16]}", ()
 
 
